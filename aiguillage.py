@@ -1,0 +1,20 @@
+"""The `aiguillage` command: assembles each package's command group.
+
+This is the single module allowed to import features, training and serving together.
+"""
+
+import typer
+
+from features.cli import data_app, features_app
+
+app = typer.Typer(
+    name="aiguillage",
+    help="Aiguillage: triage and social-risk prioritisation of residents' requests.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(data_app, name="data")
+app.add_typer(features_app, name="features")
+
+if __name__ == "__main__":
+    app()
