@@ -31,8 +31,9 @@ def main() -> None:
             results += SUITES[name](quick=args.quick)
     lines = ["| benchmark | seconds | peak memory (GiB) | details |", "|---|---:|---:|---|"]
     for r in results:
-        details = ", ".join(f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}"
-                            for k, v in r.extra.items())
+        details = ", ".join(
+            f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}" for k, v in r.extra.items()
+        )
         lines.append(f"| {r.name} | {r.seconds:.2f} | {r.peak_gib:.2f} | {details} |")
     print("\n".join(lines))
     out = Path(".bench")

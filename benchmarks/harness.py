@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 _RUNNER = """
 import json, resource, sys, time
@@ -55,11 +56,8 @@ def measure(name: str, code: str, env: dict[str, str] | None = None) -> Measurem
 
 def machine() -> dict[str, str]:
     try:
-        model = next(
-            line.split(":", 1)[1].strip()
-            for line in open("/proc/cpuinfo", encoding="utf-8")
-            if line.startswith("model name")
-        )
+        lines = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
+        model = next(x.split(":", 1)[1].strip() for x in lines if x.startswith("model name"))
     except (OSError, StopIteration):
         model = platform.processor() or "unknown"
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30

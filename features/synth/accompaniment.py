@@ -44,10 +44,12 @@ def build_events(
     event_at = _instants(config, rng, sim.event_week, 5)
     occurred = np.concatenate([event_at, crisis_at])
     n_events, n_crises = len(event_at), len(crisis_at)
-    lag = np.concatenate([
-        _recording_lag(rng, n_events, config.late_recording_share),
-        _recording_lag(rng, n_crises, CRISIS_LATE_SHARE),
-    ])
+    lag = np.concatenate(
+        [
+            _recording_lag(rng, n_events, config.late_recording_share),
+            _recording_lag(rng, n_crises, CRISIS_LATE_SHARE),
+        ]
+    )
     kind = np.concatenate([sim.event_kind, np.full(n_crises, EVENT_KINDS.index("crise"))])
     service = np.concatenate([sim.event_service, np.full(n_crises, -1, dtype=np.int8)])
     amount = np.concatenate([sim.event_amount, np.full(n_crises, np.nan)])

@@ -28,7 +28,9 @@ def data_card(territory: Territory) -> dict:
     label = outcomes["crisis_within_90d"].to_numpy()[complete]
     p_true = truth["p_crisis_90d"].to_numpy()[complete]
     oracle_auc = float(roc_auc_score(label, p_true)) if 0 < label.sum() < len(label) else None
-    waited = (requests["first_response_datetime"] - requests["requested_datetime"]).dt.total_seconds()
+    waited = (
+        requests["first_response_datetime"] - requests["requested_datetime"]
+    ).dt.total_seconds()
     waited = waited.dropna() / 86_400
     late = (events["recorded_at"] - events["occurred_at"]) > np.timedelta64(1, "D")
     return {
@@ -79,38 +81,38 @@ def _table(rows: dict[str, float], header: tuple[str, str]) -> str:
 def render_card_markdown(card: dict) -> str:
     gen, counts, oracle = card["generator"], card["counts"], card["oracle"]
     waits = card["first_response_days"]
-    return f"""# Data card — synthetic territory (seed {gen['seed']})
+    return f"""# Data card — synthetic territory (seed {gen["seed"]})
 
 Synthetic data made by `aiguillage data synth`; no real person is described. Period
-{gen['start']} to {gen['end']} ({gen['years']} years), {counts['households']:,} households,
-{counts['requests']:,} requests, {counts['accompaniment_events']:,} accompaniment events.
+{gen["start"]} to {gen["end"]} ({gen["years"]} years), {counts["households"]:,} households,
+{counts["requests"]:,} requests, {counts["accompaniment_events"]:,} accompaniment events.
 
 ## Oracle figures (ceilings no model can pass)
 
-- Risk: AUC of the true crisis probability = **{oracle['risk_auc']}** on the
-  {counts['requests_with_complete_window']:,} requests whose 90-day window is complete;
-  crisis rate within 90 days {card['crisis_rate_90d']:.1%}.
-- Routing: oracle accuracy = **{oracle['routing_accuracy']}** (ambiguous and vague requests
+- Risk: AUC of the true crisis probability = **{oracle["risk_auc"]}** on the
+  {counts["requests_with_complete_window"]:,} requests whose 90-day window is complete;
+  crisis rate within 90 days {card["crisis_rate_90d"]:.1%}.
+- Routing: oracle accuracy = **{oracle["routing_accuracy"]}** (ambiguous and vague requests
   cannot all be routed right).
 
 ## Handling
 
-Reassigned {card['reassignment_rate']:.1%}, complaints {card['complaint_rate']:.1%},
-days to first response: median {waits['median']}, p90 {waits['p90']}, p99 {waits['p99']};
-{card['open_requests']:,} requests still open at the end; late-recorded events
-{card['late_recorded_event_share']:.1%}.
+Reassigned {card["reassignment_rate"]:.1%}, complaints {card["complaint_rate"]:.1%},
+days to first response: median {waits["median"]}, p90 {waits["p90"]}, p99 {waits["p99"]};
+{card["open_requests"]:,} requests still open at the end; late-recorded events
+{card["late_recorded_event_share"]:.1%}.
 
 ## Class balance (final service)
 
-{_table(card['class_balance'], ('service', 'share'))}
+{_table(card["class_balance"], ("service", "share"))}
 
 ## Channels
 
-{_table(card['channel_mix'], ('channel', 'share'))}
+{_table(card["channel_mix"], ("channel", "share"))}
 
 ## Texts
 
-Typo share {card['typo_share']:.1%}, distinct texts {card['distinct_text_share']:.1%}.
+Typo share {card["typo_share"]:.1%}, distinct texts {card["distinct_text_share"]:.1%}.
 
-{_table(card['route_kinds'], ('route kind', 'share'))}
+{_table(card["route_kinds"], ("route kind", "share"))}
 """

@@ -13,24 +13,54 @@ class ShockParams(BaseModel):
     """One kind of life shock: how often it strikes, how hard, how long it lasts."""
 
     weekly_rate: float = Field(gt=0, description="base rate of new shocks per household-week")
-    vulnerability_slope: float = Field(description="log-rate increase per unit of latent vulnerability")
+    vulnerability_slope: float = Field(
+        description="log-rate increase per unit of latent vulnerability"
+    )
     mean_size: float = Field(gt=0, description="mean size of a shock (exponentially distributed)")
-    weekly_decay: float = Field(gt=0, lt=1, description="share of a shock that remains after a week")
+    weekly_decay: float = Field(
+        gt=0, lt=1, description="share of a shock that remains after a week"
+    )
     crisis_weight: float = Field(ge=0, description="weekly crisis hazard per unit of this shock")
     winter_boost: float = Field(default=0.0, ge=0, description="extra relative rate in winter")
 
 
 DEFAULT_SHOCKS: dict[str, ShockParams] = {
-    "perte_emploi": ShockParams(weekly_rate=0.0030, vulnerability_slope=0.55, mean_size=1.0,
-                                weekly_decay=0.96, crisis_weight=0.0150),
-    "separation": ShockParams(weekly_rate=0.0015, vulnerability_slope=0.35, mean_size=1.0,
-                              weekly_decay=0.95, crisis_weight=0.0140),
-    "maladie": ShockParams(weekly_rate=0.0025, vulnerability_slope=0.30, mean_size=1.0,
-                           weekly_decay=0.92, crisis_weight=0.0150),
-    "impaye_loyer": ShockParams(weekly_rate=0.0020, vulnerability_slope=0.75, mean_size=1.0,
-                                weekly_decay=0.95, crisis_weight=0.0220),
-    "dette_energie": ShockParams(weekly_rate=0.0018, vulnerability_slope=0.65, mean_size=1.0,
-                                 weekly_decay=0.90, crisis_weight=0.0180, winter_boost=1.6),
+    "perte_emploi": ShockParams(
+        weekly_rate=0.0030,
+        vulnerability_slope=0.55,
+        mean_size=1.0,
+        weekly_decay=0.96,
+        crisis_weight=0.0150,
+    ),
+    "separation": ShockParams(
+        weekly_rate=0.0015,
+        vulnerability_slope=0.35,
+        mean_size=1.0,
+        weekly_decay=0.95,
+        crisis_weight=0.0140,
+    ),
+    "maladie": ShockParams(
+        weekly_rate=0.0025,
+        vulnerability_slope=0.30,
+        mean_size=1.0,
+        weekly_decay=0.92,
+        crisis_weight=0.0150,
+    ),
+    "impaye_loyer": ShockParams(
+        weekly_rate=0.0020,
+        vulnerability_slope=0.75,
+        mean_size=1.0,
+        weekly_decay=0.95,
+        crisis_weight=0.0220,
+    ),
+    "dette_energie": ShockParams(
+        weekly_rate=0.0018,
+        vulnerability_slope=0.65,
+        mean_size=1.0,
+        weekly_decay=0.90,
+        crisis_weight=0.0180,
+        winter_boost=1.6,
+    ),
 }
 
 
@@ -54,8 +84,12 @@ class SynthConfig(BaseModel):
     contact_propensity_sigma: float = Field(
         default=0.9, ge=0, description="spread of households' lognormal propensity to contact"
     )
-    social_vulnerability_slope: float = Field(default=0.7, description="log-rate of social motives per unit u")
-    shock_request_gain: float = Field(default=1.0, ge=0, description="how strongly shocks raise motive rates")
+    social_vulnerability_slope: float = Field(
+        default=0.7, description="log-rate of social motives per unit u"
+    )
+    shock_request_gain: float = Field(
+        default=1.0, ge=0, description="how strongly shocks raise motive rates"
+    )
     ambiguous_share: float = Field(default=0.06, ge=0, le=0.5)
     vague_share: float = Field(default=0.035, ge=0, le=0.5)
     first_mentioned_wins: float = Field(

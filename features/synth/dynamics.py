@@ -22,7 +22,14 @@ import numpy as np
 
 from features.synth.config import SynthConfig
 from features.synth.households import HouseholdDraw
-from features.synth.motives import ACTIVITY, MOTIVES, SHOCKS, WINTER, season_matrix, shock_affinity_matrix
+from features.synth.motives import (
+    ACTIVITY,
+    MOTIVES,
+    SHOCKS,
+    WINTER,
+    season_matrix,
+    shock_affinity_matrix,
+)
 from features.vocabulary import AGE_BANDS, CRISIS_KINDS, EVENT_KINDS, SERVICES
 
 HORIZON_WEEKS = 13  # "within 90 days": the 13 weeks after the week of the request
@@ -114,7 +121,9 @@ def motive_weights(config: SynthConfig, households: HouseholdDraw) -> np.ndarray
     max_age = np.array([m.max_age_band for m in MOTIVES])[None, :]
     needs_children = np.array([m.needs_children for m in MOTIVES])[None, :]
     social = np.array([m.social for m in MOTIVES], dtype=np.float32)[None, :]
-    eligible = (age >= min_age) & (age <= max_age) & (~needs_children | households.has_children[:, None])
+    eligible = (
+        (age >= min_age) & (age <= max_age) & (~needs_children | households.has_children[:, None])
+    )
     vulnerability = np.exp(config.social_vulnerability_slope * households.u[:, None] * social)
     return (eligible * vulnerability).astype(np.float32)
 
@@ -126,7 +135,9 @@ def motive_base(config: SynthConfig) -> tuple[np.ndarray, np.ndarray]:
     return base, driven
 
 
-def simulate(config: SynthConfig, households: HouseholdDraw, rng: np.random.Generator) -> Simulation:
+def simulate(
+    config: SynthConfig, households: HouseholdDraw, rng: np.random.Generator
+) -> Simulation:
     n = config.households
     u = households.u.astype(np.float64)
     n_shocks = len(SHOCKS)
@@ -151,21 +162,34 @@ def simulate(config: SynthConfig, households: HouseholdDraw, rng: np.random.Gene
     senior = households.age_band >= AGE_BANDS.index("60-74")
 
     # Shock rates factor into a per-household part and a per-month part.
-    shock_base = np.column_stack([shock_rate(config, name, u, np.zeros(n, np.int8)) for name in SHOCKS])
+    shock_base = np.column_stack(
+        [shock_rate(config, name, u, np.zeros(n, np.int8)) for name in SHOCKS]
+    )
     shock_season = np.stack(
-        [[float(shock_rate(config, name, np.zeros(1), np.full(1, m, np.int8))[0])
-          / float(shock_rate(config, name, np.zeros(1), np.zeros(1, np.int8))[0])
-          for name in SHOCKS] for m in range(12)]
+        [
+            [
+                float(shock_rate(config, name, np.zeros(1), np.full(1, m, np.int8))[0])
+                / float(shock_rate(config, name, np.zeros(1), np.zeros(1, np.int8))[0])
+                for name in SHOCKS
+            ]
+            for m in range(12)
+        ]
     )
     ones = np.ones(n_shocks)
     state = np.zeros((n, n_shocks), dtype=np.float64)
     follow_up = np.zeros(n, dtype=bool)
     crisis_last_week = np.zeros(n, dtype=bool)
-    out: dict[str, list[np.ndarray]] = {k: [] for k in (
-        "rh", "rw", "rs", "ch", "cw", "ck", "eh", "ew", "ek", "es", "ea")}
+    out: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("rh", "rw", "rs", "ch", "cw", "ck", "eh", "ew", "ek", "es", "ea")
+    }
 
-    def emit(mask_or_idx: np.ndarray, week: int, kind: str, service: np.ndarray | int,
-             amount: np.ndarray | None = None) -> None:
+    def emit(
+        mask_or_idx: np.ndarray,
+        week: int,
+        kind: str,
+        service: np.ndarray | int,
+        amount: np.ndarray | None = None,
+    ) -> None:
         idx = np.flatnonzero(mask_or_idx) if mask_or_idx.dtype == bool else mask_or_idx
         if idx.size == 0:
             return
@@ -189,8 +213,10 @@ def simulate(config: SynthConfig, households: HouseholdDraw, rng: np.random.Gene
         crisis = rng.random(n) < -np.expm1(-hazard)
 
         fragility = u + state @ ones
-        rate = scale * activity[month] * (
-            background[month] + np.einsum("hj,hj->h", per_shock[month], state)
+        rate = (
+            scale
+            * activity[month]
+            * (background[month] + np.einsum("hj,hj->h", per_shock[month], state))
         )
         n_requests = rng.poisson(rate)
 
@@ -216,8 +242,8 @@ def simulate(config: SynthConfig, households: HouseholdDraw, rng: np.random.Gene
 
         # Social follow-up: opens with fragility, crises and social requests; closes as it eases.
         opening = ~follow_up & (
-            rng.random(n) < _sigmoid(-8.0 + 1.1 * fragility + 2.5 * crisis_last_week
-                                     + 1.0 * (n_requests > 0))
+            rng.random(n)
+            < _sigmoid(-8.0 + 1.1 * fragility + 2.5 * crisis_last_week + 1.0 * (n_requests > 0))
         )
         closing = follow_up & (rng.random(n) < _sigmoid(-3.0 - 0.6 * fragility))
         if week >= 0:
@@ -238,20 +264,31 @@ def simulate(config: SynthConfig, households: HouseholdDraw, rng: np.random.Gene
                 energy = state[aid_idx, SHOCKS.index("dette_energie")]
                 rent = state[aid_idx, SHOCKS.index("impaye_loyer")]
                 service = np.where(
-                    energy > np.maximum(rent, 0.3), _SERVICE["energie_precarite"],
+                    energy > np.maximum(rent, 0.3),
+                    _SERVICE["energie_precarite"],
                     np.where(rent > 0.3, _SERVICE["logement"], _SERVICE["action_sociale"]),
                 ).astype(np.int8)
                 amount = np.round(rng.lognormal(np.log(180), 0.7, aid_idx.size), 2)
-                granted = rng.random(aid_idx.size) < _sigmoid(1.3 - 0.35 * fragility[aid_idx]
-                                                              - 0.0015 * amount)
+                granted = rng.random(aid_idx.size) < _sigmoid(
+                    1.3 - 0.35 * fragility[aid_idx] - 0.0015 * amount
+                )
                 emit(aid_idx[granted], week, "aide_accordee", service[granted], amount[granted])
                 emit(aid_idx[~granted], week, "aide_refusee", service[~granted], amount[~granted])
             orient = active & (rng.random(n) < 0.03)
             oidx = np.flatnonzero(orient)
             if oidx.size:
-                choices = np.array([_SERVICE[s] for s in (
-                    "emploi_insertion", "sante_handicap", "logement", "acces_droits_numerique")],
-                    dtype=np.int8)
+                choices = np.array(
+                    [
+                        _SERVICE[s]
+                        for s in (
+                            "emploi_insertion",
+                            "sante_handicap",
+                            "logement",
+                            "acces_droits_numerique",
+                        )
+                    ],
+                    dtype=np.int8,
+                )
                 target = choices[rng.integers(0, len(choices), oidx.size)]
                 target[senior[oidx]] = _SERVICE["seniors_autonomie"]
                 emit(oidx, week, "orientation", target)
@@ -264,12 +301,16 @@ def simulate(config: SynthConfig, households: HouseholdDraw, rng: np.random.Gene
         return np.zeros((0, width) if width else 0, dtype=dtype)
 
     return Simulation(
-        req_household=cat("rh", np.int32), req_week=cat("rw", np.int32),
+        req_household=cat("rh", np.int32),
+        req_week=cat("rw", np.int32),
         req_state=cat("rs", np.float32, n_shocks),
-        crisis_household=cat("ch", np.int32), crisis_week=cat("cw", np.int32),
+        crisis_household=cat("ch", np.int32),
+        crisis_week=cat("cw", np.int32),
         crisis_kind=cat("ck", np.int8),
-        event_household=cat("eh", np.int32), event_week=cat("ew", np.int32),
-        event_kind=cat("ek", np.int8), event_service=cat("es", np.int8),
+        event_household=cat("eh", np.int32),
+        event_week=cat("ew", np.int32),
+        event_kind=cat("ek", np.int8),
+        event_service=cat("es", np.int8),
         event_amount=cat("ea", np.float64),
     )
 

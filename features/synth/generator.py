@@ -52,8 +52,14 @@ def generate(
     """Simulate a territory. ``key`` pseudonymises the household ids."""
     say = progress or (lambda _stage: None)
     rngs = dict(
-        zip(_STAGES, (np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(
-            len(_STAGES))), strict=True)
+        zip(
+            _STAGES,
+            (
+                np.random.default_rng(s)
+                for s in np.random.SeedSequence(config.seed).spawn(len(_STAGES))
+            ),
+            strict=True,
+        )
     )
     say("households")
     households = draw_households(config, rngs["households"], key)
@@ -65,7 +71,11 @@ def generate(
     household_ids = households.table["household_id"].to_numpy()
     events, crisis_at = build_events(config, sim, household_ids, rngs["events"])
     outcomes = build_outcomes(
-        config, sim, requests.table["service_request_id"], requests.week, requests.household,
+        config,
+        sim,
+        requests.table["service_request_id"],
+        requests.week,
+        requests.household,
         crisis_at,
     )
     truth = requests.truth.assign(
@@ -99,10 +109,12 @@ def write(territory: Territory, out: Path | str) -> dict:
         write_table(frame, out, table)
     truth = out / TRUTH_FOLDER
     truth.mkdir(parents=True, exist_ok=True)
-    territory.request_truth.to_parquet(truth / "request_truth.parquet", index=False,
-                                       compression="zstd")
-    territory.household_truth.to_parquet(truth / "household_truth.parquet", index=False,
-                                         compression="zstd")
+    territory.request_truth.to_parquet(
+        truth / "request_truth.parquet", index=False, compression="zstd"
+    )
+    territory.household_truth.to_parquet(
+        truth / "household_truth.parquet", index=False, compression="zstd"
+    )
     card = data_card(territory)
     (out / "data_card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
     (out / "data_card.md").write_text(render_card_markdown(card))

@@ -70,27 +70,30 @@ def draw_households(config: SynthConfig, rng: np.random.Generator, key: bytes) -
         axis=1,
     )
     composition = _categorical(rng, comp_logits)
-    family = np.isin(composition, [COMPOSITIONS.index("famille"),
-                                   COMPOSITIONS.index("famille_monoparentale")])
+    family = np.isin(
+        composition, [COMPOSITIONS.index("famille"), COMPOSITIONS.index("famille_monoparentale")]
+    )
     n_children = np.where(family, 1 + rng.poisson(0.9 + 0.15 * np.clip(u, 0, None)), 0)
 
     income = _banded(-u + rng.normal(0, 0.8, n), (-1.2, -0.3, 0.7))
     income = (len(INCOME_BANDS) - 1) - income  # high vulnerability -> low income band
     housing_logits = np.stack(
         [
-            np.log(0.22) + 0.6 * u,          # locataire_social
-            np.log(0.30) + 0.1 * u,          # locataire_prive
+            np.log(0.22) + 0.6 * u,  # locataire_social
+            np.log(0.30) + 0.1 * u,  # locataire_prive
             np.log(0.40) - 0.9 * u + 0.7 * senior - 1.0 * young,  # proprietaire
-            np.log(0.05) + 0.8 * u + 0.8 * young,   # heberge
-            np.log(0.006) + 1.4 * u,         # sans_domicile
+            np.log(0.05) + 0.8 * u + 0.8 * young,  # heberge
+            np.log(0.006) + 1.4 * u,  # sans_domicile
         ],
         axis=1,
     )
     housing = _categorical(rng, housing_logits)
     digital_logits = np.stack(
-        [np.log(0.12) + 1.5 * (age == 4) + 0.3 * u,
-         np.log(0.3) + 0.7 * (age == 3) + 0.2 * u,
-         np.log(0.58) - 0.8 * (age >= 3)],
+        [
+            np.log(0.12) + 1.5 * (age == 4) + 0.3 * u,
+            np.log(0.3) + 0.7 * (age == 3) + 0.2 * u,
+            np.log(0.58) - 0.8 * (age >= 3),
+        ],
         axis=1,
     )
     digital = _categorical(rng, digital_logits)
@@ -110,12 +113,15 @@ def draw_households(config: SynthConfig, rng: np.random.Generator, key: bytes) -
     for t, name in enumerate(config.territories):
         mask = territory_idx == t
         options = COMMUNES_BY_TERRITORY.get(name, (f"Commune {name}",))
-        communes[mask] = np.asarray(options, dtype=object)[rng.integers(0, len(options), mask.sum())]
+        communes[mask] = np.asarray(options, dtype=object)[
+            rng.integers(0, len(options), mask.sum())
+        ]
 
     # Audit-only attributes: correlated with vulnerability as in real territories, so
     # fairness audits have something to find; they never enter the features.
     language = _categorical(
-        rng, np.tile(np.log([0.82, 0.07, 0.02, 0.03, 0.02, 0.04]), (n, 1))
+        rng,
+        np.tile(np.log([0.82, 0.07, 0.02, 0.03, 0.02, 0.04]), (n, 1))
         + np.outer(0.25 * u, [0, 1, 0, 1, 1, 1]),
     )
     nationality = _categorical(
@@ -150,9 +156,12 @@ def draw_households(config: SynthConfig, rng: np.random.Generator, key: bytes) -
         if table[column].dtype == object:
             table[column] = table[column].astype(str)
     return HouseholdDraw(
-        table=table, u=u, age_band=age.astype(np.int8), has_children=n_children > 0,
+        table=table,
+        u=u,
+        age_band=age.astype(np.int8),
+        has_children=n_children > 0,
         digital=digital.astype(np.int8),
         propensity=rng.lognormal(
-            -config.contact_propensity_sigma**2 / 2, config.contact_propensity_sigma, n
+            -(config.contact_propensity_sigma**2) / 2, config.contact_propensity_sigma, n
         ).astype(np.float32),
     )

@@ -23,9 +23,7 @@ from features.vocabulary import AGE_BANDS, RESIDENT_CHANNELS, SERVICE_LABELS, SE
 ROUTE_KINDS: tuple[str, ...] = ("clair", "ambigu", "vague")
 
 # Service standards (days): the Open311 expected_datetime of a request.
-SERVICE_DEADLINE_DAYS = np.array(
-    [5, 15, 20, 10, 7, 10, 7, 15, 5, 10, 10, 7], dtype=np.float64
-)
+SERVICE_DEADLINE_DAYS = np.array([5, 15, 20, 10, 7, 10, 7, 15, 5, 10, 10, 7], dtype=np.float64)
 # Median days to a first response and from first response to closing, when not congested.
 FIRST_RESPONSE_DAYS = np.array(
     [1.5, 4.0, 5.0, 2.5, 1.5, 3.0, 2.0, 4.0, 1.5, 3.0, 3.0, 2.0], dtype=np.float64
@@ -89,7 +87,7 @@ def motive_probabilities(
 def _service_probabilities(motive_p: np.ndarray) -> np.ndarray:
     out = np.zeros((len(motive_p), len(SERVICES)), dtype=np.float64)
     for s in range(len(SERVICES)):
-        out[:, s] = motive_p[:, MOTIVE_SERVICE == s].sum(axis=1)
+        out[:, s] = motive_p[:, s == MOTIVE_SERVICE].sum(axis=1)
     return out
 
 
@@ -198,9 +196,7 @@ def draw_requests(
     tail = np.where(rng.random(n) < 0.06, 1.0 + rng.pareto(1.3, n), 1.0)
     reassignment_delay = np.zeros(n)
     for k in range(2):
-        reassignment_delay += np.where(
-            reassignments > k, rng.lognormal(np.log(3.0), 0.6, n), 0.0
-        )
+        reassignment_delay += np.where(reassignments > k, rng.lognormal(np.log(3.0), 0.6, n), 0.0)
     assign_hours = rng.lognormal(np.log(3.0), 1.0, n)
     first_response_days = (
         FIRST_RESPONSE_DAYS[final] * congestion * rng.lognormal(0.0, 0.7, n) * tail
@@ -222,8 +218,15 @@ def draw_requests(
     first_response = np.where(first_response <= horizon, first_response, nat)
     assigned = np.where(assigned <= horizon, assigned, nat)
     closed = np.where(is_closed, closed, nat)
-    updated = np.where(is_closed, closed, np.where(~np.isnat(first_response), first_response,
-                                                   np.where(~np.isnat(assigned), assigned, received)))
+    updated = np.where(
+        is_closed,
+        closed,
+        np.where(
+            ~np.isnat(first_response),
+            first_response,
+            np.where(~np.isnat(assigned), assigned, received),
+        ),
+    )
 
     order = np.lexsort((hh, received))
     territory = households.table["territory"].to_numpy()[hh]
@@ -250,8 +253,16 @@ def draw_requests(
             "complaint": complaint[order],
         }
     )
-    for column in ("household_id", "channel", "description", "motive", "initial_service_code",
-                   "service_code", "agency_responsible", "status"):
+    for column in (
+        "household_id",
+        "channel",
+        "description",
+        "motive",
+        "initial_service_code",
+        "service_code",
+        "agency_responsible",
+        "status",
+    ):
         table[column] = table[column].astype(str)
     truth = pd.DataFrame(
         {
@@ -270,6 +281,9 @@ def draw_requests(
         }
     )
     return RequestDraw(
-        table=table, truth=truth, week=week[order], household=hh[order],
+        table=table,
+        truth=truth,
+        week=week[order],
+        household=hh[order],
         state=sim.req_state[order],
     )

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from features.contracts import ContractError, validate
-from features.pseudonym import load_key, PseudonymSettings, pseudonymise, pseudonymise_many
+from features.pseudonym import PseudonymSettings, load_key, pseudonymise, pseudonymise_many
 from features.tables import read_table, read_tables, write_table
 
 
@@ -89,7 +89,9 @@ def test_missing_and_unexpected_columns_are_named(tables):
     [
         (
             "requests",
-            lambda f: f.__setitem__("closed_datetime", f["requested_datetime"] - pd.Timedelta(days=1)),
+            lambda f: f.__setitem__(
+                "closed_datetime", f["requested_datetime"] - pd.Timedelta(days=1)
+            ),
             "closed_datetime must not be earlier than requested_datetime",
         ),
         (
@@ -112,14 +114,20 @@ def test_missing_and_unexpected_columns_are_named(tables):
 def test_cross_column_rules_name_the_rule_and_rows(tables, table, mutate, rule_words):
     frame = tables[table].copy()
     if table == "accompaniment_events":
-        frame = frame[frame["kind"].isin(["aide_accordee", "aide_refusee"])] if "amount" in rule_words else frame
+        frame = (
+            frame[frame["kind"].isin(["aide_accordee", "aide_refusee"])]
+            if "amount" in rule_words
+            else frame
+        )
     if table == "outcomes":
         frame = frame[~frame["crisis_within_90d"]]
     frame = frame.reset_index(drop=True)
     mutate(frame)
     with pytest.raises(ContractError) as caught:
         validate(frame, table)
-    violation = next(v for v in caught.value.violations if v.rule == rule_words or rule_words in v.rule)
+    violation = next(
+        v for v in caught.value.violations if v.rule == rule_words or rule_words in v.rule
+    )
     assert violation.count > 0
     assert violation.examples[0][0] == 0
 
@@ -167,7 +175,8 @@ def test_pseudonyms_depend_on_the_key():
     assert pseudonymise("CAF-1234", key) == pseudonymise("CAF-1234", key)
     assert pseudonymise("CAF-1234", key) != pseudonymise("CAF-1234", other)
     assert pseudonymise_many(["CAF-1234", "CAF-9"], key) == [
-        pseudonymise("CAF-1234", key), pseudonymise("CAF-9", key)
+        pseudonymise("CAF-1234", key),
+        pseudonymise("CAF-9", key),
     ]
     assert "1234" not in pseudonymise("CAF-1234", key)
 

@@ -69,7 +69,10 @@ def test_complaints_follow_long_waits(small_territory):
     requests = small_territory.requests
     wait = (requests["first_response_datetime"] - requests["requested_datetime"]).dt.days
     long_wait = wait > wait.quantile(0.9)
-    assert requests.loc[long_wait, "complaint"].mean() > 3 * requests.loc[~long_wait, "complaint"].mean()
+    assert (
+        requests.loc[long_wait, "complaint"].mean()
+        > 3 * requests.loc[~long_wait, "complaint"].mean()
+    )
 
 
 def test_some_events_are_recorded_late(small_territory):
@@ -103,7 +106,9 @@ def test_channels_depend_on_digital_access(small_territory):
 def test_oracle_auc_is_neither_trivial_nor_hopeless(small_territory):
     outcomes, truth = small_territory.outcomes, small_territory.request_truth
     complete = outcomes["window_complete"]
-    auc = roc_auc_score(outcomes.loc[complete, "crisis_within_90d"], truth.loc[complete, "p_crisis_90d"])
+    auc = roc_auc_score(
+        outcomes.loc[complete, "crisis_within_90d"], truth.loc[complete, "p_crisis_90d"]
+    )
     assert 0.75 <= auc <= 0.92
 
 

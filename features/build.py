@@ -1,0 +1,125 @@
+"""Feature frames: the batch frame of a period and the online row of one live request.
+
+Both go through ``pointintime.compute``; only the way queries and history are gathered
+differs. Frames carry the registry's columns in registry order, categories as pandas
+categoricals with fixed vocabularies, and the request's keys in front.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from features.history import CHANNEL_CODES, HOUSEHOLD_CATEGORIES, History, to_seconds
+from features.pointintime import Queries, compute
+from features.registry import BY_NAME, FEATURE_NAMES
+from features.vocabulary import CHANNELS
+
+KEY_COLUMNS: tuple[str, ...] = ("service_request_id", "household_id", "requested_datetime")
+CATEGORIES = {"channel": CHANNELS, **HOUSEHOLD_CATEGORIES}
+DEFAULT_CHUNK = 100_000
+
+
+def _to_frame(values: dict[str, np.ndarray], keys: dict[str, np.ndarray]) -> pd.DataFrame:
+    columns: dict[str, object] = dict(keys)
+    for name in FEATURE_NAMES:
+        spec = BY_NAME[name]
+        array = values[name]
+        if name in CATEGORIES:
+            columns[name] = pd.Categorical.from_codes(array.astype(np.int8), CATEGORIES[name])
+        elif spec.kind == "text":
+            columns[name] = pd.array(array, dtype="str")
+        elif spec.kind == "boolean" and array.dtype == bool:
+            columns[name] = array
+        else:
+            columns[name] = array.astype(np.float64)
+    return pd.DataFrame(columns)
+
+
+def _queries(history: History, household_ids, times, channels, descriptions) -> Queries:
+    return Queries(
+        household=history.household_codes(household_ids),
+        time=to_seconds(times),
+        channel=np.array([CHANNEL_CODES.get(c, -1) for c in channels], dtype=np.int8),
+        description=np.asarray(descriptions, dtype=object),
+    )
+
+
+def batch_features(
+    tables: dict[str, pd.DataFrame],
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    chunk: int = DEFAULT_CHUNK,
+    progress: Callable[[int], None] | None = None,
+    history: History | None = None,
+) -> pd.DataFrame:
+    """One row per request received in [start, end), each as of its own arrival."""
+    history = history or History.from_tables(
+        tables["households"], tables["requests"], tables["accompaniment_events"]
+    )
+    requests = tables["requests"]
+    mask = requests["household_id"].notna()
+    if start is not None:
+        mask &= requests["requested_datetime"] >= pd.Timestamp(start)
+    if end is not None:
+        mask &= requests["requested_datetime"] < pd.Timestamp(end)
+    selected = requests.loc[mask]
+    frames = []
+    for lo in range(0, len(selected), chunk):
+        part = selected.iloc[lo : lo + chunk]
+        queries = _queries(
+            history,
+            part["household_id"],
+            part["requested_datetime"],
+            part["channel"],
+            part["description"],
+        )
+        keys = {c: part[c].to_numpy() for c in KEY_COLUMNS}
+        keys["requested_datetime"] = keys["requested_datetime"].astype("datetime64[us]")
+        frames.append(_to_frame(compute(history, queries), keys))
+        if progress:
+            progress(len(part))
+    if not frames:
+        empty = _queries(history, [], np.array([], dtype="datetime64[s]"), [], [])
+        keys = {c: np.array([], dtype=object) for c in KEY_COLUMNS}
+        keys["requested_datetime"] = np.array([], dtype="datetime64[us]")
+        frames.append(_to_frame(compute(history, empty), keys))
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class LiveRequest:
+    """A request as the service receives it, before any feature exists."""
+
+    household_id: str
+    requested_datetime: dt.datetime | np.datetime64 | pd.Timestamp
+    channel: str
+    description: str
+    service_request_id: str = ""
+
+
+def online_features(requests: list[LiveRequest], history: History) -> pd.DataFrame:
+    """Rows for live requests against their households' histories as they stand now."""
+    queries = _queries(
+        history,
+        [r.household_id for r in requests],
+        np.array(
+            [np.datetime64(pd.Timestamp(r.requested_datetime), "s") for r in requests],
+            dtype="datetime64[s]",
+        ),
+        [r.channel for r in requests],
+        [r.description for r in requests],
+    )
+    keys = {
+        "service_request_id": np.array([r.service_request_id for r in requests], dtype=object),
+        "household_id": np.array([r.household_id for r in requests], dtype=object),
+        "requested_datetime": np.array(
+            [np.datetime64(pd.Timestamp(r.requested_datetime), "us") for r in requests],
+            dtype="datetime64[us]",
+        ),
+    }
+    return _to_frame(compute(history, queries), keys)

@@ -1,0 +1,238 @@
+"""Households' request and accompaniment histories, indexed for point-in-time look-ups.
+
+A ``History`` holds the contract tables as sorted numpy arrays keyed by
+``household_code * STRIDE + time_in_seconds``: every "what was known about this household
+before t" question becomes a binary search. The same object serves a whole territory
+(batch) or one household read from the store (online).
+
+Times are compared at one-second resolution. A missing lifecycle time (not yet assigned,
+answered or closed) is stored as ``NEVER``, later than any query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from features.vocabulary import (
+    AGE_BANDS,
+    BENEFITS,
+    CHANNELS,
+    COMPOSITIONS,
+    DIGITAL_ACCESS_LEVELS,
+    EVENT_KINDS,
+    HOUSING_STATUSES,
+    INCOME_BANDS,
+    SERVICES,
+)
+
+STRIDE = np.int64(1) << np.int64(33)  # > 272 years of seconds since 1970
+NEVER = np.int64(1) << np.int64(32) | np.int64(1) << np.int64(31)  # year ~2174
+DAY = np.int64(86_400)
+KIND = {kind: np.int8(i) for i, kind in enumerate(EVENT_KINDS)}
+HOUSEHOLD_CATEGORIES = {
+    "composition": COMPOSITIONS,
+    "age_band": AGE_BANDS,
+    "housing_status": HOUSING_STATUSES,
+    "income_band": INCOME_BANDS,
+    "digital_access": DIGITAL_ACCESS_LEVELS,
+}
+HOUSEHOLD_FLAGS = tuple(f"benefit_{b}" for b in BENEFITS)
+
+
+def to_seconds(values) -> np.ndarray:
+    """Datetimes (any unit, NaT allowed) as int64 seconds since 1970; NaT -> NEVER."""
+    array = np.asarray(values, dtype="datetime64[s]")
+    seconds = array.astype(np.int64)
+    return np.where(np.isnat(array), NEVER, seconds)
+
+
+def codes(values, vocabulary: tuple[str, ...]) -> np.ndarray:
+    """Category codes (-1 for missing or unknown values)."""
+    return pd.Categorical(np.asarray(values, dtype=object), categories=vocabulary).codes.astype(
+        np.int8
+    )
+
+
+@dataclass(frozen=True)
+class SortedTimes:
+    """Items sorted by (household, time), with their keys."""
+
+    key: np.ndarray
+    household: np.ndarray
+    time: np.ndarray
+
+    @classmethod
+    def build(cls, household: np.ndarray, time: np.ndarray, *tie_breakers: np.ndarray):
+        key = household.astype(np.int64) * STRIDE + time
+        order = (
+            np.lexsort((*reversed(tie_breakers), key))
+            if tie_breakers
+            else np.argsort(key, kind="stable")
+        )
+        return cls(key[order], household[order].astype(np.int64), time[order]), order
+
+    def starts(self, household: np.ndarray) -> np.ndarray:
+        """Index of each household's first item."""
+        return np.searchsorted(self.key, household * STRIDE, side="left")
+
+    def before(self, household: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Index one past the household's last item with time < t."""
+        return np.searchsorted(self.key, household * STRIDE + t, side="left")
+
+
+@dataclass(frozen=True)
+class RequestArrays:
+    by_arrival: SortedTimes
+    assigned: np.ndarray  # aligned with by_arrival
+    service: np.ndarray  # initial service code, aligned with by_arrival
+    by_closing: SortedTimes  # closed requests only
+    reassignments_cumsum: np.ndarray  # len + 1, aligned with by_closing
+    complaints_cumsum: np.ndarray
+    by_response: SortedTimes  # answered requests only
+    wait_days: np.ndarray  # aligned with by_response
+
+
+@dataclass(frozen=True)
+class EventArrays:
+    by_occurrence: SortedTimes
+    recorded: np.ndarray
+    kind: np.ndarray
+    amount: np.ndarray
+    crises_by_recording: SortedTimes
+    status: SortedTimes  # openings and closings of follow-up, by occurrence
+    status_recorded: np.ndarray
+    status_is_opening: np.ndarray
+    contacts: SortedTimes  # interviews and kept appointments, by occurrence
+    contacts_recorded: np.ndarray
+
+
+@dataclass(frozen=True)
+class HouseholdArrays:
+    categories: dict[str, np.ndarray]  # name -> codes by household code
+    n_children: np.ndarray  # float, NaN when unknown
+    flags: dict[str, np.ndarray]  # float 0/1, NaN when unknown
+
+
+@dataclass(frozen=True)
+class History:
+    index: pd.Index  # household_id -> household code
+    households: HouseholdArrays
+    requests: RequestArrays
+    events: EventArrays
+
+    def household_codes(self, household_ids) -> np.ndarray:
+        """Codes of households; unknown ids get a code with no history."""
+        found = self.index.get_indexer(np.asarray(household_ids, dtype=object))
+        return np.where(found >= 0, found, len(self.index)).astype(np.int64)
+
+    @classmethod
+    def from_tables(
+        cls,
+        households: pd.DataFrame,
+        requests: pd.DataFrame,
+        events: pd.DataFrame,
+    ) -> History:
+        ids = pd.Index(
+            pd.unique(
+                np.concatenate(
+                    [
+                        households["household_id"].to_numpy(dtype=object),
+                        requests["household_id"].dropna().to_numpy(dtype=object),
+                        events["household_id"].to_numpy(dtype=object),
+                    ]
+                )
+            )
+        )
+        return cls(
+            index=ids,
+            households=_household_arrays(households, ids),
+            requests=_request_arrays(requests, ids),
+            events=_event_arrays(events, ids),
+        )
+
+
+def _household_arrays(households: pd.DataFrame, ids: pd.Index) -> HouseholdArrays:
+    n = len(ids) + 1  # one spare code for unknown households
+    position = ids.get_indexer(households["household_id"].to_numpy(dtype=object))
+    categories = {}
+    for name, vocabulary in HOUSEHOLD_CATEGORIES.items():
+        column = np.full(n, -1, dtype=np.int8)
+        column[position] = codes(households[name], vocabulary)
+        categories[name] = column
+    children = np.full(n, np.nan)
+    children[position] = households["n_children"].to_numpy(dtype=np.float64)
+    flags = {}
+    for name in HOUSEHOLD_FLAGS:
+        column = np.full(n, np.nan)
+        column[position] = households[name].to_numpy(dtype=np.float64)
+        flags[name] = column
+    return HouseholdArrays(categories, children, flags)
+
+
+def _request_arrays(requests: pd.DataFrame, ids: pd.Index) -> RequestArrays:
+    requests = requests[requests["household_id"].notna()]
+    household = ids.get_indexer(requests["household_id"].to_numpy(dtype=object)).astype(np.int64)
+    arrival = to_seconds(requests["requested_datetime"])
+    by_arrival, order = SortedTimes.build(household, arrival)
+    assigned = to_seconds(requests["assigned_datetime"])[order]
+    service = codes(requests["initial_service_code"], SERVICES)[order]
+
+    closed = to_seconds(requests["closed_datetime"])
+    done = closed < NEVER
+    by_closing, c_order = SortedTimes.build(household[done], closed[done], arrival[done])
+    reassign = requests["reassignment_count"].to_numpy(dtype=np.int64)[done][c_order]
+    complaint = requests["complaint"].to_numpy(dtype=np.int64)[done][c_order]
+
+    answered = to_seconds(requests["first_response_datetime"])
+    has_answer = answered < NEVER
+    by_response, r_order = SortedTimes.build(
+        household[has_answer], answered[has_answer], arrival[has_answer]
+    )
+    wait = (answered[has_answer] - arrival[has_answer])[r_order] / DAY
+    return RequestArrays(
+        by_arrival=by_arrival,
+        assigned=assigned,
+        service=service,
+        by_closing=by_closing,
+        reassignments_cumsum=np.concatenate([[0], np.cumsum(reassign)]),
+        complaints_cumsum=np.concatenate([[0], np.cumsum(complaint)]),
+        by_response=by_response,
+        wait_days=wait.astype(np.float64),
+    )
+
+
+def _event_arrays(events: pd.DataFrame, ids: pd.Index) -> EventArrays:
+    household = ids.get_indexer(events["household_id"].to_numpy(dtype=object)).astype(np.int64)
+    occurred = to_seconds(events["occurred_at"])
+    recorded = to_seconds(events["recorded_at"])
+    kind = codes(events["kind"], EVENT_KINDS)
+    amount = events["amount"].to_numpy(dtype=np.float64, na_value=np.nan)
+    by_occurrence, order = SortedTimes.build(household, occurred, kind)
+
+    crisis = kind == KIND["crise"]
+    crises_by_recording, _ = SortedTimes.build(household[crisis], recorded[crisis])
+
+    is_status = (kind == KIND["ouverture_accompagnement"]) | (
+        kind == KIND["cloture_accompagnement"]
+    )
+    status, s_order = SortedTimes.build(household[is_status], occurred[is_status], kind[is_status])
+    is_contact = (kind == KIND["entretien"]) | (kind == KIND["rdv_honore"])
+    contacts, k_order = SortedTimes.build(household[is_contact], occurred[is_contact])
+    return EventArrays(
+        by_occurrence=by_occurrence,
+        recorded=recorded[order],
+        kind=kind[order],
+        amount=amount[order],
+        crises_by_recording=crises_by_recording,
+        status=status,
+        status_recorded=recorded[is_status][s_order],
+        status_is_opening=(kind[is_status] == KIND["ouverture_accompagnement"])[s_order],
+        contacts=contacts,
+        contacts_recorded=recorded[is_contact][k_order],
+    )
+
+
+CHANNEL_CODES = {channel: i for i, channel in enumerate(CHANNELS)}

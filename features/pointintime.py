@@ -1,0 +1,197 @@
+"""Point-in-time features: the one code path for batch and online.
+
+``compute`` takes queries (household, instant t, channel, text) and a ``History`` and
+returns every registry feature, each from what occurred *and* was recorded before t:
+
+- an accompaniment event counts at t only if ``recorded_at < t`` (which implies
+  ``occurred_at < t``); its window is placed on ``occurred_at``;
+- a past request counts from its arrival; its initial service once it was assigned, its
+  reassignments and complaint once it was closed, its waiting time once it was answered.
+
+Batch scoring passes every request of a period with the whole territory's history;
+the live service passes one request with its household's history: same function, same
+values. Windowed counts expand (query, past item) pairs within 365 days and reduce them
+with ``bincount``; unbounded look-backs use binary searches on the sorted keys.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from features.history import DAY, HOUSEHOLD_CATEGORIES, HOUSEHOLD_FLAGS, KIND, History
+from features.registry import WINDOWS_DAYS
+from features.text import normalise_texts
+from features.vocabulary import SERVICES
+
+LOOKBACK = 365 * DAY
+RECENT_ANSWERS = 5  # median waiting time over the household's last answered requests
+_N_SERVICES = len(SERVICES)
+
+
+@dataclass(frozen=True)
+class Queries:
+    """The requests to describe, each as of its own instant ``time`` (int64 seconds)."""
+
+    household: np.ndarray  # household codes from History.household_codes
+    time: np.ndarray
+    channel: np.ndarray  # channel codes, -1 when unknown
+    description: np.ndarray  # raw texts (object array)
+
+
+def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All (query, item) pairs with item in [lo[q], hi[q])."""
+    counts = hi - lo
+    query = np.repeat(np.arange(len(lo)), counts)
+    starts = np.repeat(lo - np.cumsum(counts) + counts, counts)
+    return query, starts + np.arange(len(query))
+
+
+def _last_known(times, recorded: np.ndarray, household: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Index of the household's latest item (by occurrence) recorded before t, or -1."""
+    position = times.before(household, t) - 1
+    found = np.full(len(t), -1, dtype=np.int64)
+    active = np.arange(len(t))
+    while active.size:
+        p = position[active]
+        safe = np.maximum(p, 0)
+        valid = (
+            (p >= 0) & (times.household[safe] == household[active])
+            if len(times.key)
+            else (np.zeros(active.size, dtype=bool))
+        )
+        known = valid & (recorded[safe] < t[active]) if len(times.key) else valid
+        found[active[known]] = p[known]
+        pending = valid & ~known
+        position[active[pending]] -= 1
+        active = active[pending]
+    return found
+
+
+def _days_since(t: np.ndarray, then: np.ndarray, index: np.ndarray) -> np.ndarray:
+    out = np.full(len(t), np.nan)
+    hit = index >= 0
+    out[hit] = (t[hit] - then[index[hit]]) / DAY
+    return out
+
+
+def _request_features(history: History, q: Queries, out: dict[str, np.ndarray]) -> None:
+    r = history.requests
+    n, hh, t = len(q.time), q.household, q.time
+    arrivals = r.by_arrival
+    first = arrivals.starts(hh)
+    before = arrivals.before(hh, t)
+    lo = arrivals.before(hh, t - LOOKBACK)
+    qi, ri = _expand(lo, before)
+    age = t[qi] - arrivals.time[ri]
+    service_known = r.assigned[ri] < t[qi]
+    slot = qi * _N_SERVICES + r.service[ri]
+    per_service = {}
+    for days in WINDOWS_DAYS:
+        within = age <= days * DAY
+        out[f"requests_{days}d"] = np.bincount(qi[within], minlength=n)
+        mask = within & service_known
+        counts = np.bincount(slot[mask], minlength=n * _N_SERVICES).reshape(n, _N_SERVICES)
+        per_service[days] = counts
+        for s, service in enumerate(SERVICES):
+            out[f"requests_{service}_{days}d"] = counts[:, s]
+    out["distinct_services_365d"] = (per_service[365] > 0).sum(axis=1)
+    out["repeat_service_30d"] = np.maximum(per_service[30] - 1, 0).sum(axis=1)
+    previous = np.where(before > first, before - 1, -1)
+    out["days_since_last_request"] = _days_since(t, arrivals.time, previous)
+
+    closing = r.by_closing
+    closed_before = closing.before(hh, t)
+    out["open_requests"] = (before - first) - (closed_before - closing.starts(hh))
+    closed_lo = closing.before(hh, t - LOOKBACK)
+    out["reassignments_365d"] = (
+        r.reassignments_cumsum[closed_before] - r.reassignments_cumsum[closed_lo]
+    )
+    out["complaints_365d"] = r.complaints_cumsum[closed_before] - r.complaints_cumsum[closed_lo]
+
+    answers = r.by_response
+    answered_before = answers.before(hh, t)
+    answered_first = answers.starts(hh)
+    waits = np.full((n, RECENT_ANSWERS), np.nan)
+    for k in range(1, RECENT_ANSWERS + 1):
+        index = answered_before - k
+        ok = index >= answered_first
+        waits[ok, k - 1] = r.wait_days[index[ok]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows give NaN
+        out["median_wait_days"] = np.nanmedian(waits, axis=1) if n else np.zeros(0)
+
+
+def _event_features(history: History, q: Queries, out: dict[str, np.ndarray]) -> None:
+    e = history.events
+    n, hh, t = len(q.time), q.household, q.time
+    lo = e.by_occurrence.before(hh, t - LOOKBACK)
+    hi = e.by_occurrence.before(hh, t)
+    qi, ei = _expand(lo, hi)
+    known = e.recorded[ei] < t[qi]
+    qi, ei = qi[known], ei[known]
+    age = t[qi] - e.by_occurrence.time[ei]
+    kind = e.kind[ei]
+
+    def count(event_kind: str, days: int, weights: np.ndarray | None = None) -> np.ndarray:
+        mask = (kind == KIND[event_kind]) & (age <= days * DAY)
+        w = None if weights is None else weights[mask]
+        return np.bincount(qi[mask], weights=w, minlength=n)
+
+    for days in (90, 365):
+        kept = count("rdv_honore", days)
+        missed = count("rdv_manque", days)
+        out[f"appointments_kept_{days}d"] = kept
+        out[f"appointments_missed_{days}d"] = missed
+        total = kept + missed
+        rate = np.full(n, np.nan)
+        np.divide(missed, total, out=rate, where=total > 0)
+        out[f"appointments_missed_rate_{days}d"] = rate
+    amount = e.amount[ei]
+    out["aid_granted_365d"] = count("aide_accordee", 365)
+    out["aid_granted_amount_365d"] = count("aide_accordee", 365, amount)
+    out["aid_refused_365d"] = count("aide_refusee", 365)
+    out["aid_refused_amount_365d"] = count("aide_refusee", 365, amount)
+    out["orientations_365d"] = count("orientation", 365)
+    out["crises_365d"] = count("crise", 365)
+    crises = e.crises_by_recording
+    out["crises_total"] = crises.before(hh, t) - crises.starts(hh)
+
+    status = _last_known(e.status, e.status_recorded, hh, t)
+    is_open = np.zeros(n, dtype=bool)
+    is_open[status >= 0] = e.status_is_opening[status[status >= 0]]
+    out["follow_up_open"] = is_open
+    out["follow_up_days"] = np.where(is_open, _days_since(t, e.status.time, status), 0.0)
+    contact = _last_known(e.contacts, e.contacts_recorded, hh, t)
+    out["days_since_social_contact"] = _days_since(t, e.contacts.time, contact)
+
+
+def _calendar(t: np.ndarray, out: dict[str, np.ndarray]) -> None:
+    out["hour"] = (t % DAY) // 3600
+    out["weekday"] = (t // DAY + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
+    months = t.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+    out["month"] = months % 12 + 1
+
+
+def _household_features(history: History, q: Queries, out: dict[str, np.ndarray]) -> None:
+    h = history.households
+    for name in HOUSEHOLD_CATEGORIES:
+        out[name] = h.categories[name][q.household]
+    out["n_children"] = h.n_children[q.household]
+    for name in HOUSEHOLD_FLAGS:
+        out[name] = h.flags[name][q.household]
+
+
+def compute(history: History, queries: Queries) -> dict[str, np.ndarray]:
+    """Every feature of the registry for each query, as numpy arrays (categories as codes)."""
+    out: dict[str, np.ndarray] = {
+        "text": np.asarray(normalise_texts(list(queries.description)), dtype=object),
+        "channel": queries.channel.astype(np.int8),
+    }
+    _calendar(queries.time, out)
+    _request_features(history, queries, out)
+    _event_features(history, queries, out)
+    _household_features(history, queries, out)
+    return out

@@ -1,0 +1,485 @@
+"""The feature registry: every feature declared once.
+
+Each feature has a name, a French sentence that explains its value to a social worker
+(used in explanations and in the individual notice), its source table, its window, its
+sensitivity, its kind and the models that may use it. Attributes reserved for fairness
+audits (language, disability, nationality, priority neighbourhood) cannot be declared:
+``FeatureSpec`` refuses them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from features.vocabulary import (
+    AUDIT_ONLY_ATTRIBUTES,
+    BENEFITS,
+    CHANNEL_LABELS,
+    SERVICE_LABELS,
+    SERVICES,
+)
+
+WINDOWS_DAYS: tuple[int, ...] = (30, 90, 365)
+KINDS = ("numeric", "boolean", "categorical", "text")
+SENSITIVITIES = ("standard", "personal", "social")
+MODELS = ("router", "risk")
+
+
+class AuditAttributeError(ValueError):
+    """An attribute reserved for fairness audits was declared as a feature."""
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    name: str
+    description: str  # French; "{value}" is replaced by the formatted value
+    source: str  # table
+    kind: str
+    sensitivity: str
+    models: tuple[str, ...]
+    window_days: int | None = None
+    source_column: str | None = None
+    false_description: str | None = None  # booleans: the sentence when false
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        forbidden = {self.name, self.source_column} & AUDIT_ONLY_ATTRIBUTES
+        if forbidden or any(self.name.startswith(f"{a}_") for a in AUDIT_ONLY_ATTRIBUTES):
+            raise AuditAttributeError(
+                f"'{self.name}' uses an attribute reserved for fairness audits "
+                f"({sorted(AUDIT_ONLY_ATTRIBUTES)}); it can never be a feature"
+            )
+        if self.kind not in KINDS or self.sensitivity not in SENSITIVITIES:
+            raise ValueError(f"bad kind or sensitivity for feature '{self.name}'")
+        if not set(self.models) <= set(MODELS):
+            raise ValueError(f"unknown model in {self.models} for feature '{self.name}'")
+
+    def describe(self, value: object) -> str:
+        """The French sentence for one value of this feature."""
+        if self.kind == "boolean":
+            return self.description if bool(value) else (self.false_description or "")
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return f"{self.description.split('{value}')[0].strip()} : non renseigné".strip(" :")
+        if self.kind == "categorical":
+            label = CATEGORY_LABELS.get(self.name, {}).get(str(value), str(value))
+            return self.description.format(value=label)
+        if isinstance(value, float) and not value.is_integer():
+            text = f"{value:.2f}".replace(".", ",") if abs(value) < 10 else f"{value:.0f}"
+        else:
+            text = f"{int(value)}"
+        return self.description.format(value=text)
+
+
+def _window_phrase(days: int) -> str:
+    return {
+        30: "sur les 30 derniers jours",
+        90: "sur les 90 derniers jours",
+        365: "sur les 12 derniers mois",
+    }[days]
+
+
+def _declare() -> tuple[FeatureSpec, ...]:
+    specs: list[FeatureSpec] = []
+    add = specs.append
+    both, risk = ("router", "risk"), ("risk",)
+    # The request itself.
+    add(
+        FeatureSpec(
+            "text",
+            "texte de la demande",
+            "requests",
+            "text",
+            "personal",
+            ("router",),
+            source_column="description",
+        )
+    )
+    add(
+        FeatureSpec(
+            "channel",
+            "demande reçue par {value}",
+            "requests",
+            "categorical",
+            "standard",
+            both,
+            source_column="channel",
+        )
+    )
+    add(
+        FeatureSpec(
+            "hour",
+            "demande reçue à {value} h",
+            "requests",
+            "numeric",
+            "standard",
+            both,
+            source_column="requested_datetime",
+        )
+    )
+    add(
+        FeatureSpec(
+            "weekday",
+            "demande reçue le jour {value} de la semaine",
+            "requests",
+            "numeric",
+            "standard",
+            both,
+            source_column="requested_datetime",
+        )
+    )
+    add(
+        FeatureSpec(
+            "month",
+            "demande reçue au mois {value}",
+            "requests",
+            "numeric",
+            "standard",
+            both,
+            source_column="requested_datetime",
+        )
+    )
+    # Request history.
+    for days in WINDOWS_DAYS:
+        add(
+            FeatureSpec(
+                f"requests_{days}d",
+                f"{{value}} demande(s) {_window_phrase(days)}",
+                "requests",
+                "numeric",
+                "standard",
+                both,
+                window_days=days,
+            )
+        )
+        for service in SERVICES:
+            add(
+                FeatureSpec(
+                    f"requests_{service}_{days}d",
+                    f"{{value}} demande(s) au service {SERVICE_LABELS[service]} "
+                    + _window_phrase(days),
+                    "requests",
+                    "numeric",
+                    "standard",
+                    both,
+                    window_days=days,
+                    source_column="initial_service_code",
+                )
+            )
+    add(
+        FeatureSpec(
+            "distinct_services_365d",
+            "{value} service(s) différent(s) sollicité(s) sur les 12 derniers mois",
+            "requests",
+            "numeric",
+            "standard",
+            both,
+            window_days=365,
+        )
+    )
+    add(
+        FeatureSpec(
+            "days_since_last_request",
+            "{value} jour(s) depuis la demande précédente",
+            "requests",
+            "numeric",
+            "standard",
+            both,
+            unit="jours",
+        )
+    )
+    add(
+        FeatureSpec(
+            "repeat_service_30d",
+            "{value} nouvelle(s) demande(s) au même service en moins de 30 jours",
+            "requests",
+            "numeric",
+            "standard",
+            both,
+            window_days=30,
+        )
+    )
+    add(
+        FeatureSpec(
+            "open_requests",
+            "{value} demande(s) encore en cours",
+            "requests",
+            "numeric",
+            "standard",
+            both,
+        )
+    )
+    add(
+        FeatureSpec(
+            "reassignments_365d",
+            "{value} réorientation(s) de demandes closes sur les 12 derniers mois",
+            "requests",
+            "numeric",
+            "standard",
+            both,
+            window_days=365,
+        )
+    )
+    add(
+        FeatureSpec(
+            "complaints_365d",
+            "{value} réclamation(s) sur les 12 derniers mois",
+            "requests",
+            "numeric",
+            "standard",
+            both,
+            window_days=365,
+        )
+    )
+    add(
+        FeatureSpec(
+            "median_wait_days",
+            "délai médian de {value} jour(s) avant réponse pour les dernières demandes",
+            "requests",
+            "numeric",
+            "standard",
+            both,
+            unit="jours",
+        )
+    )
+    # Accompaniment history.
+    add(
+        FeatureSpec(
+            "follow_up_open",
+            "un accompagnement social est en cours",
+            "accompaniment_events",
+            "boolean",
+            "social",
+            risk,
+            false_description="aucun accompagnement social en cours",
+        )
+    )
+    add(
+        FeatureSpec(
+            "follow_up_days",
+            "accompagnement social ouvert depuis {value} jour(s)",
+            "accompaniment_events",
+            "numeric",
+            "social",
+            risk,
+            unit="jours",
+        )
+    )
+    for days in (90, 365):
+        phrase = _window_phrase(days)
+        add(
+            FeatureSpec(
+                f"appointments_kept_{days}d",
+                f"{{value}} rendez-vous honoré(s) {phrase}",
+                "accompaniment_events",
+                "numeric",
+                "social",
+                risk,
+                window_days=days,
+            )
+        )
+        add(
+            FeatureSpec(
+                f"appointments_missed_{days}d",
+                f"{{value}} rendez-vous manqué(s) {phrase}",
+                "accompaniment_events",
+                "numeric",
+                "social",
+                risk,
+                window_days=days,
+            )
+        )
+        add(
+            FeatureSpec(
+                f"appointments_missed_rate_{days}d",
+                f"{{value}} de rendez-vous manqués {phrase} (part)",
+                "accompaniment_events",
+                "numeric",
+                "social",
+                risk,
+                window_days=days,
+            )
+        )
+    add(
+        FeatureSpec(
+            "aid_granted_365d",
+            "{value} aide(s) accordée(s) sur les 12 derniers mois",
+            "accompaniment_events",
+            "numeric",
+            "social",
+            risk,
+            window_days=365,
+        )
+    )
+    add(
+        FeatureSpec(
+            "aid_granted_amount_365d",
+            "{value} € d'aides accordées sur les 12 derniers mois",
+            "accompaniment_events",
+            "numeric",
+            "social",
+            risk,
+            window_days=365,
+            unit="€",
+        )
+    )
+    add(
+        FeatureSpec(
+            "aid_refused_365d",
+            "{value} aide(s) refusée(s) sur les 12 derniers mois",
+            "accompaniment_events",
+            "numeric",
+            "social",
+            risk,
+            window_days=365,
+        )
+    )
+    add(
+        FeatureSpec(
+            "aid_refused_amount_365d",
+            "{value} € d'aides refusées sur les 12 derniers mois",
+            "accompaniment_events",
+            "numeric",
+            "social",
+            risk,
+            window_days=365,
+            unit="€",
+        )
+    )
+    add(
+        FeatureSpec(
+            "orientations_365d",
+            "{value} orientation(s) vers un partenaire sur les 12 derniers mois",
+            "accompaniment_events",
+            "numeric",
+            "social",
+            risk,
+            window_days=365,
+        )
+    )
+    add(
+        FeatureSpec(
+            "days_since_social_contact",
+            "{value} jour(s) depuis le dernier contact avec un travailleur social",
+            "accompaniment_events",
+            "numeric",
+            "social",
+            risk,
+            unit="jours",
+        )
+    )
+    add(
+        FeatureSpec(
+            "crises_365d",
+            "{value} situation(s) de crise sur les 12 derniers mois",
+            "accompaniment_events",
+            "numeric",
+            "social",
+            risk,
+            window_days=365,
+        )
+    )
+    add(
+        FeatureSpec(
+            "crises_total",
+            "{value} situation(s) de crise connue(s) au total",
+            "accompaniment_events",
+            "numeric",
+            "social",
+            risk,
+        )
+    )
+    # Household attributes allowed as features.
+    for column, sentence in (
+        ("composition", "composition du foyer : {value}"),
+        ("age_band", "âge du demandeur : {value}"),
+        ("housing_status", "logement : {value}"),
+        ("income_band", "ressources : {value}"),
+        ("digital_access", "accès au numérique : {value}"),
+    ):
+        add(
+            FeatureSpec(
+                column,
+                sentence,
+                "households",
+                "categorical",
+                "personal",
+                both,
+                source_column=column,
+            )
+        )
+    add(
+        FeatureSpec(
+            "n_children",
+            "{value} enfant(s) à charge",
+            "households",
+            "numeric",
+            "personal",
+            both,
+            source_column="n_children",
+        )
+    )
+    for benefit, label in zip(
+        BENEFITS, ("le RSA", "l'AAH", "l'APL", "la prime d'activité", "l'ASPA"), strict=True
+    ):
+        add(
+            FeatureSpec(
+                f"benefit_{benefit}",
+                f"le foyer perçoit {label}",
+                "households",
+                "boolean",
+                "personal",
+                both,
+                source_column=f"benefit_{benefit}",
+                false_description=f"le foyer ne perçoit pas {label}",
+            )
+        )
+    return tuple(specs)
+
+
+CATEGORY_LABELS = MappingProxyType(
+    {
+        "channel": dict(CHANNEL_LABELS),
+        "composition": {
+            "isole": "personne seule",
+            "couple": "couple sans enfant",
+            "famille_monoparentale": "famille monoparentale",
+            "famille": "famille",
+        },
+        "age_band": {
+            "18-24": "18 à 24 ans",
+            "25-39": "25 à 39 ans",
+            "40-59": "40 à 59 ans",
+            "60-74": "60 à 74 ans",
+            "75+": "75 ans ou plus",
+        },
+        "housing_status": {
+            "locataire_social": "locataire du parc social",
+            "locataire_prive": "locataire du parc privé",
+            "proprietaire": "propriétaire",
+            "heberge": "hébergé par un tiers",
+            "sans_domicile": "sans domicile",
+        },
+        "income_band": {
+            "tres_faible": "très faibles",
+            "faible": "faibles",
+            "modeste": "modestes",
+            "intermediaire": "intermédiaires",
+        },
+        "digital_access": {"aucun": "aucun", "limite": "limité", "autonome": "autonome"},
+    }
+)
+
+FEATURES: tuple[FeatureSpec, ...] = _declare()
+BY_NAME = MappingProxyType({spec.name: spec for spec in FEATURES})
+FEATURE_NAMES: tuple[str, ...] = tuple(BY_NAME)
+
+
+def features_for(model: str, kinds: tuple[str, ...] = KINDS) -> tuple[str, ...]:
+    """Names of the features a model may use, in registry order."""
+    return tuple(s.name for s in FEATURES if model in s.models and s.kind in kinds)
+
+
+def describe(name: str, value: object) -> str:
+    return BY_NAME[name].describe(value)
