@@ -81,8 +81,9 @@ def _not_before(later: str, earlier: str) -> pa.Check:
 
 def households_schema() -> pa.DataFrameSchema:
     columns = {
-        "household_id": _text(pa.Check.str_matches(PSEUDONYM_PATTERN, name="pseudonymous id"),
-                              unique=True),
+        "household_id": _text(
+            pa.Check.str_matches(PSEUDONYM_PATTERN, name="pseudonymous id"), unique=True
+        ),
         "territory": _text(pa.Check.str_length(min_value=1, name="non-empty")),
         "commune": _text(pa.Check.str_length(min_value=1, name="non-empty")),
         "composition": _text(_in(COMPOSITIONS)),
@@ -123,17 +124,22 @@ def requests_schema(
     """Schema of requests; imported exports pass their own service vocabulary
     (``services=None`` accepts any non-empty code) and may lack households."""
     service_check = (
-        _in(services) if services is not None else pa.Check.str_length(min_value=1, name="non-empty")
+        _in(services)
+        if services is not None
+        else pa.Check.str_length(min_value=1, name="non-empty")
     )
     household_checks = [pa.Check.str_matches(PSEUDONYM_PATTERN, name="pseudonymous id")]
     columns = {
-        "service_request_id": _text(pa.Check.str_length(1, 64, name="1 to 64 characters"),
-                                    unique=True),
+        "service_request_id": _text(
+            pa.Check.str_length(1, 64, name="1 to 64 characters"), unique=True
+        ),
         "household_id": _text(*household_checks, nullable=not require_household),
         "channel": _text(_in(channels)),
         "requested_datetime": pa.Column(TIMESTAMP),
         "description": _text(
-            pa.Check.str_length(1, MAX_DESCRIPTION_CHARS, name=f"1 to {MAX_DESCRIPTION_CHARS} characters")
+            pa.Check.str_length(
+                1, MAX_DESCRIPTION_CHARS, name=f"1 to {MAX_DESCRIPTION_CHARS} characters"
+            )
         ),
         "motive": _text(nullable=True),
         "initial_service_code": _text(service_check, nullable=True),
@@ -278,9 +284,7 @@ class ContractError(ValueError):
         self.table = table
         self.violations = tuple(violations)
         lines = "\n".join(f"  - {v.describe()}" for v in self.violations)
-        super().__init__(
-            f"Table '{table}' breaks its contract (row numbers are 0-based):\n{lines}"
-        )
+        super().__init__(f"Table '{table}' breaks its contract (row numbers are 0-based):\n{lines}")
 
 
 def _plain(value: object) -> object:
@@ -344,5 +348,7 @@ def validate(
     try:
         schema.validate(positional, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise ContractError(table, _violations(exc.failure_cases, positional, max_examples)) from None
+        raise ContractError(
+            table, _violations(exc.failure_cases, positional, max_examples)
+        ) from None
     return frame

@@ -79,5 +79,5 @@ def is_pseudonym(value: str) -> bool:
     return (
         len(value) == len(PSEUDONYM_PREFIX) + PSEUDONYM_HEX_CHARS
         and value.startswith(PSEUDONYM_PREFIX)
-        and all(c in "0123456789abcdef" for c in value[len(PSEUDONYM_PREFIX):])
+        and all(c in "0123456789abcdef" for c in value[len(PSEUDONYM_PREFIX) :])
     )

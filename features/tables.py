@@ -60,8 +60,12 @@ def _parse_csv(path: Path, table: str, schema: pa.DataFrameSchema) -> pd.DataFra
         if bad.any():
             rows = list(bad[bad].index[:5])
             violations.append(
-                Violation(name, f"parse as {rule}", int(bad.sum()),
-                          tuple((int(r), values.iat[r]) for r in rows))
+                Violation(
+                    name,
+                    f"parse as {rule}",
+                    int(bad.sum()),
+                    tuple((int(r), values.iat[r]) for r in rows),
+                )
             )
         parsed[name] = out
     if violations:
@@ -87,10 +91,18 @@ def read_tables(folder: Path | str, tables: tuple[str, ...] = TABLES) -> dict[st
     return {table: read_table(folder, table) for table in tables}
 
 
-def write_table(frame: pd.DataFrame, folder: Path | str, table: str, check: bool = True) -> Path:
-    """Write one table as Parquet after checking it against its contract."""
+def write_table(
+    frame: pd.DataFrame,
+    folder: Path | str,
+    table: str,
+    check: bool = True,
+    schema: pa.DataFrameSchema | None = None,
+) -> Path:
+    """Write one table as Parquet after checking it against its contract.
+
+    ``schema`` overrides the default contract, e.g. the relaxed requests schema of imports."""
     if check:
-        validate(frame, table)
+        validate(frame, table, schema)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{table}.parquet"

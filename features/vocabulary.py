@@ -93,6 +93,4 @@ BENEFITS: tuple[str, ...] = ("rsa", "aah", "apl", "prime_activite", "aspa")
 # Attributes kept only for fairness audits: they never become model features.
 LANGUAGES: tuple[str, ...] = ("francais", "arabe", "anglais", "portugais", "turc", "autre")
 NATIONALITIES: tuple[str, ...] = ("francaise", "ue", "hors_ue")
-AUDIT_ONLY_ATTRIBUTES: frozenset[str] = frozenset(
-    {"language", "disability", "nationality", "qpv"}
-)
+AUDIT_ONLY_ATTRIBUTES: frozenset[str] = frozenset({"language", "disability", "nationality", "qpv"})

@@ -1,0 +1,404 @@
+"""French text normalisation, shared by training and serving.
+
+``normalise_text`` is the only text preprocessing of the project: the router learns on its
+output and scores live requests with the same function, so there is no skew to chase.
+
+What it does, in order:
+
+1. Unicode compatibility folding (NFKD), ``œ``/``æ`` ligatures, typographic apostrophes and
+   quotes, lower case, accents stripped to ASCII; any other non-ASCII character (emoji,
+   symbols) becomes a space.
+2. Entities become placeholder tokens, most specific first: e-mail addresses
+   (``_courriel_``), web links (``_lien_``), French phone numbers (``_telephone_``), amounts
+   (``_montant_``), dates (``_date_``), times of day (``_heure_``), then any remaining number
+   (``_nombre_``). Housing types such as ``t3`` or ``f2`` are kept: they carry meaning.
+3. Punctuation and whitespace collapse to single spaces.
+4. Word-level rewrites from a small curated dictionary: SMS forms (``svp``, ``rdv``,
+   ``pk``...), titles (``mme``...) and frequent misspellings of the domain (``logment``,
+   ``cantinne``...), plus a few phrases (``aujourd'hui``, ``lundi prochain`` -> ``_date_``).
+   It is not a spell-checker: only forms seen in residents' messages belong there.
+
+Placeholder format: ``_name_``. scikit-learn's default ``token_pattern``
+(``(?u)\\b\\w\\w+\\b``) treats ``_`` as a word character, so ``_montant_`` stays one token
+and never collides with the French word ``montant``. Underscores typed by residents are
+turned into spaces, so only placeholders carry them.
+
+Privacy: every digit outside a housing type disappears, so phone numbers and identifiers
+never survive; e-mail addresses are replaced as a whole (their local part often holds a
+name). Names written in a signature are *not* detected (that needs a named-entity model).
+
+The function is idempotent (normalising twice equals normalising once), which the tests
+check on arbitrary text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from types import MappingProxyType
+from typing import overload
+
+import pandas as pd
+
+PLACEHOLDERS: tuple[str, ...] = (
+    "courriel",
+    "lien",
+    "telephone",
+    "montant",
+    "date",
+    "heure",
+    "nombre",
+)
+EMAIL, LINK, PHONE, AMOUNT, DATE, TIME, NUMBER = (f" _{name}_ " for name in PLACEHOLDERS)
+
+# --- 1. characters -------------------------------------------------------------------------
+
+_CHARACTERS = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "OE",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "€": " euros ",
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "´": "'",
+        "«": '"',
+        "»": '"',
+        "“": '"',
+        "”": '"',
+        "„": '"',
+    }
+)
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=65_536)
+def _fold_char(char: str) -> str:
+    """ASCII form of one non-ASCII character (NFKD works character by character)."""
+    folded = char.translate(_CHARACTERS)
+    if not folded.isascii():
+        folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
+    return folded if folded.isascii() else _NON_ASCII.sub(" ", folded)
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _fold_char(match.group())
+
+
+def _fold(text: str) -> str:
+    """Lower-case ASCII: ligatures expanded, accents stripped, other symbols to spaces."""
+    if not text.isascii():
+        text = _NON_ASCII.sub(_fold_match, text)
+    return text.lower()
+
+
+# --- 2. entities (on folded ASCII text) ----------------------------------------------------
+
+_A = re.ASCII
+_MONTH_FORMS: tuple[str, ...] = (
+    "janvier", "janv", "fevrier", "fevr", "fev", "mars", "avril", "avr", "mai", "juin",
+    "juillet", "juil", "aout", "septembre", "sept", "octobre", "oct", "novembre", "nov",
+    "decembre", "dec",
+)  # fmt: skip
+_MONTHS = "|".join(_MONTH_FORMS)
+_WEEKDAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+# Ordinal uses of "12e": not an amount in euros.
+_ORDINAL_NOUNS = (
+    "etage|arrondissement|arr|arrdt|classe|annee|fois|trimestre|semestre|enfant|mois|"
+    "rang|siecle|jour|semaine|edition|age|avenue|rue|bd|boulevard|relance|rappel"
+)
+_AMOUNT_NUMBER = r"[0-9]{1,3}(?:[ .][0-9]{3})+(?:,[0-9]{1,2})?|[0-9]+(?:[.,][0-9]{1,2})?"
+# Phone numbers keep one separator throughout (06 12 34 56 78, 06.12.34.56.78, 0612345678),
+# so that runs of dates or amounts are not mistaken for one.
+_PHONE_TAIL = r"[1-9](?P<{sep}>[\s.\-]?)[0-9]{{2}}(?:(?P={sep})[0-9]{{2}}){{3}}(?![0-9])"
+
+_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}", _A)
+_LINK = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", _A)
+# Every entity that starts with a digit or "+", in one pass. At a given position the first
+# alternative that matches wins, hence the order: most specific first.
+_DIGIT_ENTITIES = re.compile(
+    "(?=[0-9+])(?:"
+    + "|".join(
+        f"(?P<{name}>{pattern})"
+        for name, pattern in (
+            (
+                "phone_intl",
+                r"(?<![0-9+])(?:\+|00)\s?33\s?(?:\(0\)\s?)?" + _PHONE_TAIL.format(sep="s1"),
+            ),
+            ("phone", r"(?<![0-9])(?<![0-9][./\-])0" + _PHONE_TAIL.format(sep="s2")),
+            (
+                "amount",
+                rf"(?<![a-z0-9.,])(?:{_AMOUNT_NUMBER})\s{{0,2}}k?\s{{0,2}}"
+                rf"(?:(?:euros?|eur|eu)\b|e\b(?!\s*(?:{_ORDINAL_NOUNS})\b))",
+            ),
+            # 2024-03-12
+            ("date_iso", r"\b(?:19|20)[0-9]{2}-[01]?[0-9]-[0-3]?[0-9]\b"),
+            # 12/03/2024, 12-03-24, 12.03.2024, 12/03 (a dot needs the year)
+            (
+                "date_numeric",
+                r"\b(?:0?[1-9]|[12][0-9]|3[01])(?:(?P<ds>[/\-])|\.(?=[0-9]{1,2}\.))"
+                r"(?:0?[1-9]|1[0-2])(?:(?(ds)[/\-]|\.)(?:19|20)?[0-9]{2})?\b(?![.,/][0-9])",
+            ),
+            # 15 mars, 1er avril 2024
+            (
+                "date_day_month",
+                rf"\b(?:1er|[0-3]?[0-9])\s+(?:{_MONTHS})\b\.?(?:\s+(?:19|20)[0-9]{{2}}\b)?",
+            ),
+            # the year of "mars 2024"; the month word joins the placeholder in step 4
+            (
+                "date_year",
+                "(?:" + "|".join(rf"(?<={m}\s)" for m in _MONTH_FORMS) + r")(?:19|20)[0-9]{2}\b",
+            ),
+            # 14h30, 14 h, 9h, 14:30
+            (
+                "time",
+                r"\b(?:[01]?[0-9]|2[0-3])(?:\s?h(?:\s?[0-5][0-9])?(?:min)?|:[0-5][0-9])\b",
+            ),
+            # any other number, ordinals (1er, 2eme, 3e) included
+            ("number", r"[0-9]+(?:[.,][0-9]+)*(?:(?:er|ere|eme|nd|nde|e)\b)?"),
+        )
+    )
+    + ")",
+    _A,
+)
+_ENTITY_PLACEHOLDERS = {
+    "phone_intl": PHONE,
+    "phone": PHONE,
+    "amount": AMOUNT,
+    "date_iso": DATE,
+    "date_numeric": DATE,
+    "date_day_month": DATE,
+    "date_year": DATE,
+    "time": TIME,
+    "number": NUMBER,
+}
+_DIGIT = re.compile("[0-9]", _A)
+
+
+def _is_housing_type(text: str, start: int, end: int) -> bool:
+    """t1..t7 and f1..f7 (apartment types) carry meaning and are not numbers to hide."""
+    return (
+        end - start == 1
+        and text[start] in "1234567"
+        and start >= 1
+        and text[start - 1] in "tf"
+        and (start == 1 or not _is_word_char(text[start - 2]))
+        and (end == len(text) or not _is_word_char(text[end]))
+    )
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _digit_entity(match: re.Match[str]) -> str:
+    kind = match.lastgroup
+    if kind == "number" and _is_housing_type(match.string, match.start(), match.end()):
+        return match.group()
+    return _ENTITY_PLACEHOLDERS[kind]
+
+
+def _replace_entities(text: str) -> str:
+    typed_underscore = "_" in text  # checked before our own placeholders appear
+    if "@" in text:
+        text = _EMAIL.sub(EMAIL, text)
+    if "://" in text or "www." in text:
+        text = _LINK.sub(LINK, text)
+    if typed_underscore:
+        text = _UNDERSCORE.sub(_underscore, text)
+    if _DIGIT.search(text):
+        text = _DIGIT_ENTITIES.sub(_digit_entity, text)
+    return text
+
+
+# --- 3. punctuation ------------------------------------------------------------------------
+
+_PUNCTUATION = re.compile(r"[^a-z0-9_]+", _A)
+# Underscores typed by residents become spaces; placeholders keep theirs.
+_UNDERSCORE = re.compile(rf"(?<![a-z0-9_])_(?:{'|'.join(PLACEHOLDERS)})_(?![a-z0-9_])|_", _A)
+
+
+def _underscore(match: re.Match[str]) -> str:
+    token = match.group()
+    return token if len(token) > 1 else " "
+
+
+# --- 4. words ------------------------------------------------------------------------------
+
+# Keys are folded forms; values are already normalised and are never keys themselves.
+WORD_REWRITES = MappingProxyType(
+    {
+        # SMS forms and abbreviations
+        "svp": "s il vous plait",
+        "svpl": "s il vous plait",
+        "stp": "s il te plait",
+        "silvousplait": "s il vous plait",
+        "bjr": "bonjour",
+        "bjour": "bonjour",
+        "bonjours": "bonjour",
+        "bsr": "bonsoir",
+        "slt": "salut",
+        "cdt": "cordialement",
+        "cdlt": "cordialement",
+        "cordialemen": "cordialement",
+        "bcp": "beaucoup",
+        "bcq": "beaucoup",
+        "qd": "quand",
+        "qnd": "quand",
+        "kan": "quand",
+        "pk": "pourquoi",
+        "pq": "pourquoi",
+        "pkoi": "pourquoi",
+        "pourkoi": "pourquoi",
+        "jsp": "je ne sais pas",
+        "jsais": "je sais",
+        "chui": "je suis",
+        "chuis": "je suis",
+        "jai": "j ai",
+        "rdv": "rendez vous",
+        "rdvs": "rendez vous",
+        "ds": "dans",
+        "tt": "tout",
+        "tte": "toute",
+        "ttes": "toutes",
+        "ts": "tous",
+        "tjrs": "toujours",
+        "tjr": "toujours",
+        "tjs": "toujours",
+        "pr": "pour",
+        "ns": "nous",
+        "vs": "vous",
+        "dc": "donc",
+        "ke": "que",
+        "koi": "quoi",
+        "qq": "quelque",
+        "qqs": "quelques",
+        "qqn": "quelqu un",
+        "qqun": "quelqu un",
+        "qqch": "quelque chose",
+        "mtn": "maintenant",
+        "mnt": "maintenant",
+        "auj": "aujourdhui",
+        "ajd": "aujourdhui",
+        "dmain": "demain",
+        "msg": "message",
+        "dsl": "desole",
+        "mci": "merci",
+        "mrc": "merci",
+        "pb": "probleme",
+        "pbm": "probleme",
+        "pblm": "probleme",
+        "pbl": "probleme",
+        "mr": "monsieur",
+        "mme": "madame",
+        "mmes": "mesdames",
+        "mlle": "mademoiselle",
+        "melle": "mademoiselle",
+        # Frequent misspellings of the domain
+        "logemen": "logement",
+        "logment": "logement",
+        "logemnt": "logement",
+        "logemant": "logement",
+        "cantinne": "cantine",
+        "cantinn": "cantine",
+        "factur": "facture",
+        "facure": "facture",
+        "factue": "facture",
+        "loier": "loyer",
+        "loye": "loyer",
+        "apartement": "appartement",
+        "appartemant": "appartement",
+        "appart": "appartement",
+        "electricte": "electricite",
+        "eletricite": "electricite",
+        "electriciter": "electricite",
+        "expultion": "expulsion",
+        "expultions": "expulsions",
+        "urgant": "urgent",
+        "urgen": "urgent",
+        "mairi": "mairie",
+        "inscripsion": "inscription",
+        "incription": "inscription",
+        "crech": "creche",
+        "cretche": "creche",
+        "periscolair": "periscolaire",
+        "alocation": "allocation",
+        "allocaton": "allocation",
+        "chaufage": "chauffage",
+        "chauffag": "chauffage",
+        "moisisure": "moisissure",
+        "humiditer": "humidite",
+        "proprio": "proprietaire",
+        "proprietere": "proprietaire",
+        "propietaire": "proprietaire",
+        "huisier": "huissier",
+        "assistente": "assistante",
+        "poubel": "poubelle",
+        "poubele": "poubelle",
+        "trotoir": "trottoir",
+        "trottoire": "trottoir",
+        "lampadere": "lampadaire",
+        "identiter": "identite",
+        "passport": "passeport",
+        "demenagment": "demenagement",
+        "medcin": "medecin",
+        "enfent": "enfant",
+        "enfents": "enfants",
+        "ecolle": "ecole",
+        "formullaire": "formulaire",
+        "dossie": "dossier",
+        "retraitte": "retraite",
+    }
+)
+_AUJOURDHUI = re.compile(r"\baujourd hui\b", _A)
+_WEEKDAY_RELATIVE = re.compile(rf"\b(?:{_WEEKDAYS}) (?:prochain|dernier)\b", _A)
+# "lundi _date_", "mars _date_" (from "mars 2024") -> one date.
+_DATE_WORDS = frozenset((*_WEEKDAYS.split("|"), *_MONTH_FORMS))
+_DATE_RUN = re.compile(rf"(?:\b(?:{_WEEKDAYS}|{_MONTHS}) )+_date_\b", _A)
+
+
+def _rewrite_words(text: str) -> str:
+    text = " ".join([WORD_REWRITES.get(word, word) for word in text.split()])
+    if "aujourd hui" in text:
+        text = _AUJOURDHUI.sub("aujourdhui", text)
+    if "prochain" in text or "dernier" in text:
+        text = _WEEKDAY_RELATIVE.sub("_date_", text)
+    if "_date_" in text and not _DATE_WORDS.isdisjoint(text.split()):
+        text = _DATE_RUN.sub("_date_", text)
+    return text
+
+
+# --- public API ----------------------------------------------------------------------------
+
+
+def normalise_text(text: str) -> str:
+    """The normalised form of one French text (see the module docstring for the steps)."""
+    if not isinstance(text, str):
+        raise TypeError(f"normalise_text expects a str, got {type(text).__name__}")
+    text = _replace_entities(_fold(text))
+    return _rewrite_words(_PUNCTUATION.sub(" ", text))
+
+
+@overload
+def normalise_texts(texts: pd.Series) -> pd.Series: ...
+@overload
+def normalise_texts(texts: Iterable[str]) -> list[str]: ...
+def normalise_texts(texts):
+    """Normalise a batch: a list for an iterable, a Series (same index) for a Series.
+
+    The result is exactly ``normalise_text`` applied to each element."""
+    if isinstance(texts, pd.Series):
+        return pd.Series([normalise_text(t) for t in texts], index=texts.index, name=texts.name)
+    return [normalise_text(t) for t in texts]
