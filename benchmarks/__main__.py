@@ -11,10 +11,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import synth
+from benchmarks import features, synth
 from benchmarks.harness import machine
 
-SUITES = {"synth": synth.run}
+SUITES = {"synth": synth.run, "features": features.run}
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from features.vocabulary import CHANNELS
 
 KEY_COLUMNS: tuple[str, ...] = ("service_request_id", "household_id", "requested_datetime")
 CATEGORIES = {"channel": CHANNELS, **HOUSEHOLD_CATEGORIES}
+CATEGORY_DTYPES = {name: pd.CategoricalDtype(values) for name, values in CATEGORIES.items()}
 DEFAULT_CHUNK = 100_000
 
 
@@ -30,7 +31,7 @@ def _to_frame(values: dict[str, np.ndarray], keys: dict[str, np.ndarray]) -> pd.
         spec = BY_NAME[name]
         array = values[name]
         if name in CATEGORIES:
-            columns[name] = pd.Categorical.from_codes(array.astype(np.int8), CATEGORIES[name])
+            columns[name] = pd.Categorical.from_codes(array, dtype=CATEGORY_DTYPES[name])
         elif spec.kind == "text":
             columns[name] = pd.array(array, dtype="str")
         elif spec.kind == "boolean" and array.dtype == bool:
@@ -102,24 +103,30 @@ class LiveRequest:
     service_request_id: str = ""
 
 
+def _instant(value) -> np.datetime64:
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[s]")
+    return np.datetime64(pd.Timestamp(value).to_datetime64(), "s")
+
+
+def online_values(requests: list[LiveRequest], history: History) -> dict[str, np.ndarray]:
+    """Feature values of live requests (categories as codes): what a model consumes."""
+    queries = Queries(
+        household=history.household_codes([r.household_id for r in requests]),
+        time=np.array([_instant(r.requested_datetime) for r in requests]).astype(np.int64),
+        channel=np.array([CHANNEL_CODES.get(r.channel, -1) for r in requests], dtype=np.int8),
+        description=np.array([r.description for r in requests], dtype=object),
+    )
+    return compute(history, queries)
+
+
 def online_features(requests: list[LiveRequest], history: History) -> pd.DataFrame:
     """Rows for live requests against their households' histories as they stand now."""
-    queries = _queries(
-        history,
-        [r.household_id for r in requests],
-        np.array(
-            [np.datetime64(pd.Timestamp(r.requested_datetime), "s") for r in requests],
-            dtype="datetime64[s]",
-        ),
-        [r.channel for r in requests],
-        [r.description for r in requests],
-    )
     keys = {
         "service_request_id": np.array([r.service_request_id for r in requests], dtype=object),
         "household_id": np.array([r.household_id for r in requests], dtype=object),
         "requested_datetime": np.array(
-            [np.datetime64(pd.Timestamp(r.requested_datetime), "us") for r in requests],
-            dtype="datetime64[us]",
+            [_instant(r.requested_datetime) for r in requests], dtype="datetime64[us]"
         ),
     }
-    return _to_frame(compute(history, queries), keys)
+    return _to_frame(online_values(requests, history), keys)

@@ -16,7 +16,6 @@ with ``bincount``; unbounded look-backs use binary searches on the sorted keys.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,6 +76,18 @@ def _days_since(t: np.ndarray, then: np.ndarray, index: np.ndarray) -> np.ndarra
     return out
 
 
+def _row_nanmedian(values: np.ndarray) -> np.ndarray:
+    """Median of each row ignoring NaN (NaN for an all-NaN row); nanmedian is slow on
+    small inputs."""
+    ordered = np.sort(values, axis=1)  # NaN sort last
+    valid = (~np.isnan(values)).sum(axis=1)
+    rows = np.arange(len(values))
+    low = ordered[rows, np.maximum(valid - 1, 0) // 2]
+    high = ordered[rows, np.maximum(valid, 1) // 2 if values.shape[1] else 0]
+    high = np.where(valid % 2 == 1, low, high)
+    return np.where(valid > 0, (low + high) / 2, np.nan)
+
+
 def _request_features(history: History, q: Queries, out: dict[str, np.ndarray]) -> None:
     r = history.requests
     n, hh, t = len(q.time), q.household, q.time
@@ -119,9 +130,7 @@ def _request_features(history: History, q: Queries, out: dict[str, np.ndarray]) 
         index = answered_before - k
         ok = index >= answered_first
         waits[ok, k - 1] = r.wait_days[index[ok]]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows give NaN
-        out["median_wait_days"] = np.nanmedian(waits, axis=1) if n else np.zeros(0)
+    out["median_wait_days"] = _row_nanmedian(waits)
 
 
 def _event_features(history: History, q: Queries, out: dict[str, np.ndarray]) -> None:
