@@ -135,6 +135,7 @@ ORDER BY q.id
 
 def duckdb_features(tables: dict[str, pd.DataFrame], threads: int | None = None) -> pd.DataFrame:
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     con.register("requests", tables["requests"])

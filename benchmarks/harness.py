@@ -49,8 +49,11 @@ def measure(name: str, code: str, env: dict[str, str] | None = None) -> Measurem
     )
     if result.returncode != 0:
         raise RuntimeError(f"benchmark {name} failed:\n{result.stderr[-3000:]}")
-    line = next(x for x in result.stdout.splitlines() if x.startswith("BENCH-RESULT "))
-    data = json.loads(line.removeprefix("BENCH-RESULT "))
+    marker = "BENCH-RESULT "
+    line = next((x for x in result.stdout.splitlines() if marker in x), None)
+    if line is None:
+        raise RuntimeError(f"benchmark {name} printed no result:\n{result.stdout[-2000:]}")
+    data = json.loads(line[line.index(marker) + len(marker) :])
     return Measurement(name, data["seconds"], data["peak_bytes"] / 2**30, data["extra"])
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features.history import CHANNEL_CODES, HOUSEHOLD_CATEGORIES, History, to_seconds
+from features.history import CHANNEL_CODES, HOUSEHOLD_CATEGORIES, History, codes, to_seconds
 from features.pointintime import Queries, compute
 from features.registry import BY_NAME, FEATURE_NAMES
 from features.vocabulary import CHANNELS
@@ -41,15 +41,6 @@ def _to_frame(values: dict[str, np.ndarray], keys: dict[str, np.ndarray]) -> pd.
     return pd.DataFrame(columns)
 
 
-def _queries(history: History, household_ids, times, channels, descriptions) -> Queries:
-    return Queries(
-        household=history.household_codes(household_ids),
-        time=to_seconds(times),
-        channel=np.array([CHANNEL_CODES.get(c, -1) for c in channels], dtype=np.int8),
-        description=np.asarray(descriptions, dtype=object),
-    )
-
-
 def batch_features(
     tables: dict[str, pd.DataFrame],
     start: dt.datetime | None = None,
@@ -58,7 +49,8 @@ def batch_features(
     progress: Callable[[int], None] | None = None,
     history: History | None = None,
 ) -> pd.DataFrame:
-    """One row per request received in [start, end), each as of its own arrival."""
+    """One row per request received in [start, end), each as of its own arrival, in the
+    order of the requests table."""
     history = history or History.from_tables(
         tables["households"], tables["requests"], tables["accompaniment_events"]
     )
@@ -69,27 +61,30 @@ def batch_features(
     if end is not None:
         mask &= requests["requested_datetime"] < pd.Timestamp(end)
     selected = requests.loc[mask]
-    frames = []
-    for lo in range(0, len(selected), chunk):
-        part = selected.iloc[lo : lo + chunk]
-        queries = _queries(
-            history,
-            part["household_id"],
-            part["requested_datetime"],
-            part["channel"],
-            part["description"],
+    household = history.household_codes(selected["household_id"])
+    time = to_seconds(selected["requested_datetime"])
+    channel = codes(selected["channel"], CHANNELS)
+    description = selected["description"].to_numpy(dtype=object)
+    # Queries sorted by household and time make every binary search cache-friendly.
+    order = np.lexsort((time, household))
+    values: dict[str, np.ndarray] = {}
+    for lo in range(0, max(len(order), 1), chunk):
+        rows = order[lo : lo + chunk]
+        part = compute(
+            history, Queries(household[rows], time[rows], channel[rows], description[rows])
         )
-        keys = {c: part[c].to_numpy() for c in KEY_COLUMNS}
-        keys["requested_datetime"] = keys["requested_datetime"].astype("datetime64[us]")
-        frames.append(_to_frame(compute(history, queries), keys))
+        for name, array in part.items():
+            if name not in values:  # written in place: no concatenated copy
+                values[name] = np.empty(len(order), dtype=array.dtype)
+            values[name][rows] = array
         if progress:
-            progress(len(part))
-    if not frames:
-        empty = _queries(history, [], np.array([], dtype="datetime64[s]"), [], [])
-        keys = {c: np.array([], dtype=object) for c in KEY_COLUMNS}
-        keys["requested_datetime"] = np.array([], dtype="datetime64[us]")
-        frames.append(_to_frame(compute(history, empty), keys))
-    return pd.concat(frames, ignore_index=True)
+            progress(len(rows))
+    keys = {
+        "service_request_id": selected["service_request_id"].to_numpy(dtype=object),
+        "household_id": selected["household_id"].to_numpy(dtype=object),
+        "requested_datetime": selected["requested_datetime"].to_numpy().astype("datetime64[us]"),
+    }
+    return _to_frame(values, keys)
 
 
 @dataclass(frozen=True)

@@ -51,9 +51,9 @@ def to_seconds(values) -> np.ndarray:
 
 def codes(values, vocabulary: tuple[str, ...]) -> np.ndarray:
     """Category codes (-1 for missing or unknown values)."""
-    return pd.Categorical(np.asarray(values, dtype=object), categories=vocabulary).codes.astype(
-        np.int8
-    )
+    if not isinstance(values, pd.Series):
+        values = np.asarray(values, dtype=object)
+    return pd.Categorical(values, categories=vocabulary).codes.astype(np.int8)
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,9 @@ class History:
 
     def household_codes(self, household_ids) -> np.ndarray:
         """Codes of households; unknown ids get a code with no history."""
-        found = self.index.get_indexer(np.asarray(household_ids, dtype=object))
+        if not isinstance(household_ids, pd.Series | pd.Index):
+            household_ids = np.asarray(household_ids, dtype=object)
+        found = self.index.get_indexer(household_ids)
         return np.where(found >= 0, found, len(self.index)).astype(np.int64)
 
     @classmethod
@@ -135,28 +137,26 @@ class History:
         requests: pd.DataFrame,
         events: pd.DataFrame,
     ) -> History:
-        ids = pd.Index(
-            pd.unique(
-                np.concatenate(
-                    [
-                        households["household_id"].to_numpy(dtype=object),
-                        requests["household_id"].dropna().to_numpy(dtype=object),
-                        events["household_id"].to_numpy(dtype=object),
-                    ]
-                )
-            )
+        requests = requests[requests["household_id"].notna()]
+        # One factorisation gives every table's household codes.
+        ids = [households["household_id"], requests["household_id"], events["household_id"]]
+        codes, uniques = pd.factorize(pd.concat(ids, ignore_index=True))
+        bounds = np.cumsum([0, *(len(x) for x in ids)])
+        household_codes, request_codes, event_codes = (
+            codes[bounds[i] : bounds[i + 1]].astype(np.int64) for i in range(3)
         )
         return cls(
-            index=ids,
-            households=_household_arrays(households, ids),
-            requests=_request_arrays(requests, ids),
-            events=_event_arrays(events, ids),
+            index=pd.Index(uniques),
+            households=_household_arrays(households, household_codes, len(uniques)),
+            requests=_request_arrays(requests, request_codes),
+            events=_event_arrays(events, event_codes),
         )
 
 
-def _household_arrays(households: pd.DataFrame, ids: pd.Index) -> HouseholdArrays:
-    n = len(ids) + 1  # one spare code for unknown households
-    position = ids.get_indexer(households["household_id"].to_numpy(dtype=object))
+def _household_arrays(
+    households: pd.DataFrame, position: np.ndarray, n_known: int
+) -> HouseholdArrays:
+    n = n_known + 1  # one spare code for unknown households
     categories = {}
     for name, vocabulary in HOUSEHOLD_CATEGORIES.items():
         column = np.full(n, -1, dtype=np.int8)
@@ -172,9 +172,7 @@ def _household_arrays(households: pd.DataFrame, ids: pd.Index) -> HouseholdArray
     return HouseholdArrays(categories, children, flags)
 
 
-def _request_arrays(requests: pd.DataFrame, ids: pd.Index) -> RequestArrays:
-    requests = requests[requests["household_id"].notna()]
-    household = ids.get_indexer(requests["household_id"].to_numpy(dtype=object)).astype(np.int64)
+def _request_arrays(requests: pd.DataFrame, household: np.ndarray) -> RequestArrays:
     arrival = to_seconds(requests["requested_datetime"])
     by_arrival, order = SortedTimes.build(household, arrival)
     assigned = to_seconds(requests["assigned_datetime"])[order]
@@ -204,8 +202,7 @@ def _request_arrays(requests: pd.DataFrame, ids: pd.Index) -> RequestArrays:
     )
 
 
-def _event_arrays(events: pd.DataFrame, ids: pd.Index) -> EventArrays:
-    household = ids.get_indexer(events["household_id"].to_numpy(dtype=object)).astype(np.int64)
+def _event_arrays(events: pd.DataFrame, household: np.ndarray) -> EventArrays:
     occurred = to_seconds(events["occurred_at"])
     recorded = to_seconds(events["recorded_at"])
     kind = codes(events["kind"], EVENT_KINDS)
