@@ -22,6 +22,7 @@ import numpy as np
 
 from features.history import DAY, HOUSEHOLD_CATEGORIES, HOUSEHOLD_FLAGS, KIND, History
 from features.registry import WINDOWS_DAYS
+from features.signals import need_signals
 from features.text import normalise_texts
 from features.vocabulary import SERVICES
 
@@ -195,10 +196,10 @@ def _household_features(history: History, q: Queries, out: dict[str, np.ndarray]
 
 def compute(history: History, queries: Queries) -> dict[str, np.ndarray]:
     """Every feature of the registry for each query, as numpy arrays (categories as codes)."""
-    out: dict[str, np.ndarray] = {
-        "text": np.asarray(normalise_texts(list(queries.description)), dtype=object),
-        "channel": queries.channel.astype(np.int8),
-    }
+    text = np.asarray(normalise_texts(list(queries.description)), dtype=object)
+    out: dict[str, np.ndarray] = {"text": text, "channel": queries.channel.astype(np.int8)}
+    for need, flags in need_signals(text).items():
+        out[f"need_{need}"] = flags
     _calendar(queries.time, out)
     _request_features(history, queries, out)
     _event_features(history, queries, out)

@@ -140,6 +140,27 @@ def _declare() -> tuple[FeatureSpec, ...]:
             source_column="requested_datetime",
         )
     )
+    # What the request speaks of (features/signals.py), for the risk model.
+    for need, sentence in (
+        ("housing_debt", "une dette de loyer ou une menace d'expulsion"),
+        ("energy", "une difficulté d'énergie (facture, coupure, chauffage)"),
+        ("income_loss", "une perte d'emploi ou de ressources"),
+        ("family_rupture", "une séparation ou une rupture familiale"),
+        ("health", "un problème de santé ou de handicap"),
+        ("food_money", "un besoin alimentaire ou une urgence financière"),
+    ):
+        add(
+            FeatureSpec(
+                f"need_{need}",
+                f"la demande évoque {sentence}",
+                "requests",
+                "boolean",
+                "personal",
+                risk,
+                source_column="description",
+                false_description=f"la demande n'évoque pas {sentence}",
+            )
+        )
     # Request history.
     for days in WINDOWS_DAYS:
         add(
