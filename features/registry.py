@@ -107,39 +107,24 @@ def _declare() -> tuple[FeatureSpec, ...]:
             source_column="channel",
         )
     )
-    add(
-        FeatureSpec(
-            "hour",
-            "demande reçue à {value} h",
-            "requests",
-            "numeric",
-            "standard",
-            both,
-            source_column="requested_datetime",
+    # Calendar: the hour and weekday help routing (office hours, week-ends) but say nothing
+    # of a household's need; the month carries seasonal needs (winter energy).
+    for name, sentence, models in (
+        ("hour", "demande reçue à {value} h", ("router",)),
+        ("weekday", "demande reçue le jour {value} de la semaine", ("router",)),
+        ("month", "demande reçue au mois {value}", both),
+    ):
+        add(
+            FeatureSpec(
+                name,
+                sentence,
+                "requests",
+                "numeric",
+                "standard",
+                models,
+                source_column="requested_datetime",
+            )
         )
-    )
-    add(
-        FeatureSpec(
-            "weekday",
-            "demande reçue le jour {value} de la semaine",
-            "requests",
-            "numeric",
-            "standard",
-            both,
-            source_column="requested_datetime",
-        )
-    )
-    add(
-        FeatureSpec(
-            "month",
-            "demande reçue au mois {value}",
-            "requests",
-            "numeric",
-            "standard",
-            both,
-            source_column="requested_datetime",
-        )
-    )
     # What the request speaks of (features/signals.py), for the risk model.
     for need, sentence in (
         ("housing_debt", "une dette de loyer ou une menace d'expulsion"),
@@ -188,82 +173,40 @@ def _declare() -> tuple[FeatureSpec, ...]:
                     source_column="initial_service_code",
                 )
             )
-    add(
-        FeatureSpec(
+
+    def history(name, sentence, source, models, sensitivity, days=None, unit=""):
+        add(
+            FeatureSpec(
+                name, sentence, source, "numeric", sensitivity, models, window_days=days, unit=unit
+            )
+        )
+
+    year = _window_phrase(365)
+    for name, sentence, days, unit in (
+        (
             "distinct_services_365d",
-            "{value} service(s) différent(s) sollicité(s) sur les 12 derniers mois",
-            "requests",
-            "numeric",
-            "standard",
-            both,
-            window_days=365,
-        )
-    )
-    add(
-        FeatureSpec(
-            "days_since_last_request",
-            "{value} jour(s) depuis la demande précédente",
-            "requests",
-            "numeric",
-            "standard",
-            both,
-            unit="jours",
-        )
-    )
-    add(
-        FeatureSpec(
+            f"{{value}} service(s) différent(s) sollicité(s) {year}",
+            365,
+            "",
+        ),
+        ("days_since_last_request", "{value} jour(s) depuis la demande précédente", None, "jours"),
+        (
             "repeat_service_30d",
             "{value} nouvelle(s) demande(s) au même service en moins de 30 jours",
-            "requests",
-            "numeric",
-            "standard",
-            both,
-            window_days=30,
-        )
-    )
-    add(
-        FeatureSpec(
-            "open_requests",
-            "{value} demande(s) encore en cours",
-            "requests",
-            "numeric",
-            "standard",
-            both,
-        )
-    )
-    add(
-        FeatureSpec(
-            "reassignments_365d",
-            "{value} réorientation(s) de demandes closes sur les 12 derniers mois",
-            "requests",
-            "numeric",
-            "standard",
-            both,
-            window_days=365,
-        )
-    )
-    add(
-        FeatureSpec(
-            "complaints_365d",
-            "{value} réclamation(s) sur les 12 derniers mois",
-            "requests",
-            "numeric",
-            "standard",
-            both,
-            window_days=365,
-        )
-    )
-    add(
-        FeatureSpec(
+            30,
+            "",
+        ),
+        ("open_requests", "{value} demande(s) encore en cours", None, ""),
+        ("reassignments_365d", f"{{value}} réorientation(s) de demandes closes {year}", 365, ""),
+        ("complaints_365d", f"{{value}} réclamation(s) {year}", 365, ""),
+        (
             "median_wait_days",
             "délai médian de {value} jour(s) avant réponse pour les dernières demandes",
-            "requests",
-            "numeric",
-            "standard",
-            both,
-            unit="jours",
-        )
-    )
+            None,
+            "jours",
+        ),
+    ):
+        history(name, sentence, "requests", both, "standard", days, unit)
     # Accompaniment history.
     add(
         FeatureSpec(
@@ -276,141 +219,57 @@ def _declare() -> tuple[FeatureSpec, ...]:
             false_description="aucun accompagnement social en cours",
         )
     )
-    add(
-        FeatureSpec(
-            "follow_up_days",
-            "accompagnement social ouvert depuis {value} jour(s)",
-            "accompaniment_events",
-            "numeric",
-            "social",
-            risk,
-            unit="jours",
-        )
+    events = "accompaniment_events"
+    history(
+        "follow_up_days",
+        "accompagnement social ouvert depuis {value} jour(s)",
+        events,
+        risk,
+        "social",
+        unit="jours",
     )
     for days in (90, 365):
         phrase = _window_phrase(days)
-        add(
-            FeatureSpec(
-                f"appointments_kept_{days}d",
-                f"{{value}} rendez-vous honoré(s) {phrase}",
-                "accompaniment_events",
-                "numeric",
-                "social",
-                risk,
-                window_days=days,
-            )
-        )
-        add(
-            FeatureSpec(
-                f"appointments_missed_{days}d",
-                f"{{value}} rendez-vous manqué(s) {phrase}",
-                "accompaniment_events",
-                "numeric",
-                "social",
-                risk,
-                window_days=days,
-            )
-        )
-        add(
-            FeatureSpec(
-                f"appointments_missed_rate_{days}d",
-                f"{{value}} de rendez-vous manqués {phrase} (part)",
-                "accompaniment_events",
-                "numeric",
-                "social",
-                risk,
-                window_days=days,
-            )
-        )
-    add(
-        FeatureSpec(
-            "aid_granted_365d",
-            "{value} aide(s) accordée(s) sur les 12 derniers mois",
-            "accompaniment_events",
-            "numeric",
-            "social",
+        history(
+            f"appointments_kept_{days}d",
+            f"{{value}} rendez-vous honoré(s) {phrase}",
+            events,
             risk,
-            window_days=365,
-        )
-    )
-    add(
-        FeatureSpec(
-            "aid_granted_amount_365d",
-            "{value} € d'aides accordées sur les 12 derniers mois",
-            "accompaniment_events",
-            "numeric",
             "social",
-            risk,
-            window_days=365,
-            unit="€",
+            days,
         )
-    )
-    add(
-        FeatureSpec(
-            "aid_refused_365d",
-            "{value} aide(s) refusée(s) sur les 12 derniers mois",
-            "accompaniment_events",
-            "numeric",
+        history(
+            f"appointments_missed_{days}d",
+            f"{{value}} rendez-vous manqué(s) {phrase}",
+            events,
+            risk,
             "social",
-            risk,
-            window_days=365,
+            days,
         )
-    )
-    add(
-        FeatureSpec(
-            "aid_refused_amount_365d",
-            "{value} € d'aides refusées sur les 12 derniers mois",
-            "accompaniment_events",
-            "numeric",
+        history(
+            f"appointments_missed_rate_{days}d",
+            f"{{value}} de rendez-vous manqués {phrase} (part)",
+            events,
+            risk,
             "social",
-            risk,
-            window_days=365,
-            unit="€",
+            days,
         )
-    )
-    add(
-        FeatureSpec(
-            "orientations_365d",
-            "{value} orientation(s) vers un partenaire sur les 12 derniers mois",
-            "accompaniment_events",
-            "numeric",
-            "social",
-            risk,
-            window_days=365,
-        )
-    )
-    add(
-        FeatureSpec(
+    for name, sentence, days, unit in (
+        ("aid_granted_365d", f"{{value}} aide(s) accordée(s) {year}", 365, ""),
+        ("aid_granted_amount_365d", f"{{value}} € d'aides accordées {year}", 365, "€"),
+        ("aid_refused_365d", f"{{value}} aide(s) refusée(s) {year}", 365, ""),
+        ("aid_refused_amount_365d", f"{{value}} € d'aides refusées {year}", 365, "€"),
+        ("orientations_365d", f"{{value}} orientation(s) vers un partenaire {year}", 365, ""),
+        (
             "days_since_social_contact",
             "{value} jour(s) depuis le dernier contact avec un travailleur social",
-            "accompaniment_events",
-            "numeric",
-            "social",
-            risk,
-            unit="jours",
-        )
-    )
-    add(
-        FeatureSpec(
-            "crises_365d",
-            "{value} situation(s) de crise sur les 12 derniers mois",
-            "accompaniment_events",
-            "numeric",
-            "social",
-            risk,
-            window_days=365,
-        )
-    )
-    add(
-        FeatureSpec(
-            "crises_total",
-            "{value} situation(s) de crise connue(s) au total",
-            "accompaniment_events",
-            "numeric",
-            "social",
-            risk,
-        )
-    )
+            None,
+            "jours",
+        ),
+        ("crises_365d", f"{{value}} situation(s) de crise {year}", 365, ""),
+        ("crises_total", "{value} situation(s) de crise connue(s) au total", None, ""),
+    ):
+        history(name, sentence, events, risk, "social", days, unit)
     # Household attributes allowed as features.
     for column, sentence in (
         ("composition", "composition du foyer : {value}"),
