@@ -6,6 +6,7 @@ This is the single module allowed to import features, training and serving toget
 import typer
 
 from features.cli import data_app, features_app
+from training.cli import models_app, train_app
 
 app = typer.Typer(
     name="aiguillage",
@@ -15,6 +16,8 @@ app = typer.Typer(
 )
 app.add_typer(data_app, name="data")
 app.add_typer(features_app, name="features")
+app.add_typer(train_app, name="train")
+app.add_typer(models_app, name="models")
 
 if __name__ == "__main__":
     app()

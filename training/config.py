@@ -1,0 +1,71 @@
+"""Training configuration: typed, with defaults; logged as MLflow params with every run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator
+
+ROUTER_MODEL = "aiguillage-router"
+RISK_MODEL = "aiguillage-risk"
+DEFAULT_DATA = Path("data/demo")
+
+
+def default_tracking_uri(data_dir: Path = Path("data")) -> str:
+    """SQLite tracking store in the project's data folder (absolute, so any cwd works)."""
+    return f"sqlite:///{(data_dir / 'mlflow' / 'mlflow.db').resolve()}"
+
+
+class SplitConfig(BaseModel):
+    """Temporal split: train on the past, validate, test on the future."""
+
+    train: float = Field(0.6, gt=0, lt=1)
+    validation: float = Field(0.2, gt=0, lt=1)
+    # Risk labels need 90 days to be known: training rows must have their window closed
+    # before the validation period starts (and validation rows before the test period).
+    label_horizon_days: int = 91
+
+    @field_validator("validation")
+    @classmethod
+    def _fits(cls, value: float, info) -> float:
+        if info.data.get("train", 0.6) + value >= 1:
+            raise ValueError("train + validation must leave a test period")
+        return value
+
+
+class RouterConfig(BaseModel):
+    target_precision: float = Field(0.95, gt=0, lt=1)
+    per_class_precision: dict[str, float] = Field(default_factory=dict)
+    max_word_features: int = 60_000
+    max_char_features: int = 60_000
+    linear_c: float = 8.0
+    lgbm_rounds: int = 100
+    lgbm_learning_rate: float = 0.15
+    lgbm_colsample: float = 0.2
+    lgbm_max_text_features: int = 3_000
+    seed: int = 0
+
+
+class RiskConfig(BaseModel):
+    rounds: int = 400
+    learning_rate: float = 0.03
+    num_leaves: int = 31
+    min_child_samples: int = 40
+    calibration: str = Field("isotonic", pattern="^(isotonic|sigmoid)$")
+    # Shares of requests each band may hold (P1, P2, P3); P4 takes the rest.
+    capacity: tuple[float, float, float] = (0.05, 0.15, 0.30)
+    seed: int = 0
+
+
+class TrainConfig(BaseModel):
+    split: SplitConfig = Field(default_factory=SplitConfig)
+    router: RouterConfig = Field(default_factory=RouterConfig)
+    risk: RiskConfig = Field(default_factory=RiskConfig)
+
+    def as_params(self) -> dict[str, str]:
+        """Flat parameters for MLflow."""
+        out: dict[str, str] = {}
+        for section, model in (("split", self.split), ("router", self.router), ("risk", self.risk)):
+            for key, value in model.model_dump().items():
+                out[f"{section}.{key}"] = str(value)
+        return out
