@@ -25,15 +25,22 @@ def train_run(
     target_precision: Annotated[
         float, typer.Option(help="Router: precision each routed service must reach.")
     ] = 0.95,
+    candidates: Annotated[
+        str, typer.Option(help="Router candidates to compare, comma-separated.")
+    ] = "linear,lightgbm",
 ) -> None:
-    """Train both routers and the risk model, evaluate, log to MLflow, register challengers."""
+    """Train the routers and the risk model, evaluate, log to MLflow, register challengers."""
     from rich.console import Console
 
     from training.config import RouterConfig, TrainConfig
     from training.pipeline import train
 
     console = Console(stderr=True)
-    config = TrainConfig(router=RouterConfig(target_precision=target_precision))
+    kinds = tuple(k.strip() for k in candidates.split(",") if k.strip())
+    unknown = set(kinds) - {"linear", "lightgbm"}
+    if unknown or not kinds:
+        raise typer.BadParameter(f"unknown candidates {sorted(unknown)}", param_hint="--candidates")
+    config = TrainConfig(router=RouterConfig(target_precision=target_precision, candidates=kinds))
     with console.status("Training…") as status:
         result = train(data, config, mlflow_dir, say=lambda m: status.update(m))
     m = result.metrics
@@ -51,6 +58,39 @@ def train_run(
         )
 
 
+def _print_decisions(decisions, dry_run: bool) -> None:
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    for d in decisions:
+        before = (
+            f"v{d.champion_before} ({d.metric} {d.champion_score:.4f})"
+            if d.champion_before
+            else "none"
+        )
+        if d.promoted:
+            verdict = "[green]would be promoted[/]" if dry_run else "[green]promoted[/]"
+        else:
+            verdict = "[yellow]the champion stays[/]"
+        console.print(
+            f"{d.model}: challenger v{d.challenger} ({d.metric} {d.challenger_score:.4f}) vs "
+            f"champion {before}: {verdict}"
+        )
+
+
+@models_app.command("compare")
+def models_compare(
+    data: DataOption = Path("data/demo"),
+    mlflow_dir: Annotated[Path, typer.Option("--mlflow-dir", help="Tracking store folder.")] = Path(
+        "data"
+    ),
+) -> None:
+    """Evaluate challenger and champion on the challenger's test period; change nothing."""
+    from training.promote import promote
+
+    _print_decisions(promote(data, mlflow_dir, dry_run=True), dry_run=True)
+
+
 @models_app.command("promote")
 def models_promote(
     data: DataOption = Path("data/demo"),
@@ -59,19 +99,6 @@ def models_promote(
     ),
 ) -> None:
     """Move 'champion' to each challenger that is at least as good on the same test period."""
-    from rich.console import Console
-
     from training.promote import promote
 
-    console = Console(stderr=True)
-    for d in promote(data, mlflow_dir):
-        before = (
-            f"v{d.champion_before} ({d.metric} {d.champion_score:.4f})"
-            if (d.champion_before)
-            else "none"
-        )
-        verdict = "[green]promoted[/]" if d.promoted else "[yellow]kept the champion[/]"
-        console.print(
-            f"{d.model}: challenger v{d.challenger} ({d.metric} {d.challenger_score:.4f}) vs "
-            f"champion {before}: {verdict}"
-        )
+    _print_decisions(promote(data, mlflow_dir), dry_run=False)

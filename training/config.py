@@ -34,6 +34,7 @@ class SplitConfig(BaseModel):
 
 
 class RouterConfig(BaseModel):
+    candidates: tuple[str, ...] = ("linear", "lightgbm")
     target_precision: float = Field(0.95, gt=0, lt=1)
     per_class_precision: dict[str, float] = Field(default_factory=dict)
     max_word_features: int = 60_000

@@ -23,7 +23,7 @@ from training.data import Dataset, Split, load_dataset, temporal_split
 from training.evaluate import fairness_table, risk_metrics, router_metrics
 from training.report import write_report
 from training.risk import ENCODED_FEATURES, RISK_FEATURES, FittedRisk, fit_risk, risk_inputs
-from training.router import CANDIDATES, ROUTER_FEATURES, FittedRouter, fit_router
+from training.router import ROUTER_FEATURES, FittedRouter, fit_router
 from training.tracking import CHALLENGER, SKOPS_TRUSTED_TYPES, configure, set_alias
 
 REFERENCE_ROWS = 5_000
@@ -151,7 +151,7 @@ def train(
         )
         routers: dict[str, FittedRouter] = {}
         test_routes = features[masks["route_test"]]
-        for kind in CANDIDATES:
+        for kind in config.router.candidates:
             say(f"Router candidate: {kind}…")
             fitted = fit_router(
                 kind,

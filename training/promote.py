@@ -13,6 +13,7 @@ from mlflow import MlflowClient
 from sklearn.metrics import f1_score, roc_auc_score
 
 from features.decisions import route
+from training.card import CARDS_DIR, write_cards
 from training.config import RISK_MODEL, ROUTER_MODEL
 from training.data import load_dataset
 from training.risk import risk_inputs
@@ -48,7 +49,14 @@ def _risk_score(model, frame: pd.DataFrame, truth: np.ndarray) -> float:
     return float(roc_auc_score(truth, model.predict_proba(risk_inputs(frame))[:, 1]))
 
 
-def promote(data_dir: Path | str, mlflow_dir: Path = Path("data")) -> list[Decision]:
+def promote(
+    data_dir: Path | str,
+    mlflow_dir: Path = Path("data"),
+    dry_run: bool = False,
+    cards_dir: Path = CARDS_DIR,
+) -> list[Decision]:
+    """Compare challenger and champion of each model; move `champion` unless ``dry_run``.
+    ``promoted`` in the decisions says what was (or, in a dry run, would be) done."""
     configure(mlflow_dir)
     client = MlflowClient()
     challengers = {m: version_for(m, CHALLENGER) for m in (ROUTER_MODEL, RISK_MODEL)}
@@ -71,7 +79,7 @@ def promote(data_dir: Path | str, mlflow_dir: Path = Path("data")) -> list[Decis
         return _risk_score(model, dataset.features[risks], dataset.risk_label[risks].to_numpy())
 
     decisions = []
-    with mlflow.start_run(run_name="promote"):
+    with mlflow.start_run(run_name="compare" if dry_run else "promote"):
         mlflow.log_param("test_start", test_start.isoformat())
         for name, challenger in challengers.items():
             champion = version_for(name, CHAMPION)
@@ -86,8 +94,9 @@ def promote(data_dir: Path | str, mlflow_dir: Path = Path("data")) -> list[Decis
             mlflow.log_param(f"{short}_promoted", promoted)
             mlflow.log_param(f"{short}_challenger_version", challenger.version)
             mlflow.log_param(f"{short}_champion_version", champion.version if champion else "")
-            if promoted:
+            if promoted and not dry_run:
                 set_alias(name, CHAMPION, challenger.version)
+                write_cards(name, str(challenger.version), cards_dir)
             decisions.append(
                 Decision(
                     name,

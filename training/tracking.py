@@ -45,7 +45,8 @@ def configure(data_dir: Path = Path("data")) -> str:
             location = (Path(uri.removeprefix("sqlite:///")).parent / "artifacts").as_uri()
         with contextlib.suppress(MlflowException):  # created concurrently
             client.create_experiment(EXPERIMENT, artifact_location=location)
-    mlflow.set_experiment(EXPERIMENT)
+    if not os.environ.get("MLFLOW_RUN_ID"):  # under `mlflow run`, the run is already chosen
+        mlflow.set_experiment(EXPERIMENT)
     return uri
 
 

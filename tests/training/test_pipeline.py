@@ -102,11 +102,19 @@ def test_registered_models_answer_through_pyfunc(trained, small_territory):
 
 def test_promotion_takes_a_better_challenger_and_refuses_a_worse_one(trained, small_territory_dir):
     result, mlflow_dir = trained
-    first = promote(small_territory_dir, mlflow_dir)
+    cards = mlflow_dir / "cards"
+    dry = promote(small_territory_dir, mlflow_dir, dry_run=True, cards_dir=cards)
+    assert all(d.promoted for d in dry) and version_for(ROUTER_MODEL, CHAMPION) is None
+    first = promote(small_territory_dir, mlflow_dir, cards_dir=cards)
     assert all(d.promoted and d.champion_before is None for d in first)
+    french = (cards / f"{RISK_MODEL}.fr.md").read_text()
+    english = (cards / f"{RISK_MODEL}.en.md").read_text()
+    assert "Usages proscrits" in french and "Contrôle humain" in french
+    assert "Human oversight" in english and "language" in english  # fairness table
+    assert (cards / f"{ROUTER_MODEL}.fr.md").exists()
     assert str(version_for(ROUTER_MODEL, CHAMPION).version) == result.router_version
     weak = train(small_territory_dir, WEAK, mlflow_dir)
-    second = {d.model: d for d in promote(small_territory_dir, mlflow_dir)}
+    second = {d.model: d for d in promote(small_territory_dir, mlflow_dir, cards_dir=cards)}
     assert not second[RISK_MODEL].promoted
     assert second[RISK_MODEL].challenger_score < second[RISK_MODEL].champion_score
     assert str(version_for(RISK_MODEL, CHAMPION).version) == result.risk_version
