@@ -11,10 +11,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import features, synth
+from benchmarks import features, synth, training
 from benchmarks.harness import machine
 
-SUITES = {"synth": synth.run, "features": features.run}
+SUITES = {"synth": synth.run, "features": features.run, "training": training.run}
 
 
 def main() -> None:

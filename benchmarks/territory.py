@@ -16,6 +16,14 @@ BENCH_KEY = b"benchmark-key-not-a-secret-000000"
 HOUSEHOLDS_FOR_1M_REQUESTS = 255_000
 
 
+def demo_territory() -> Path:
+    """The demo scale: 20,000 households over 3 years (seed 42)."""
+    folder = CACHE / "territory-demo"
+    if not (folder / "requests.parquet").exists():
+        write(generate(SynthConfig(households=20_000, years=3, seed=42), BENCH_KEY), folder)
+    return folder
+
+
 def territory_1m() -> Path:
     """About 1,000,000 requests over 3 years (255,000 households, seed 1)."""
     folder = CACHE / "territory-1m"

@@ -8,6 +8,7 @@ import json
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,19 +150,24 @@ def train(
                 "split.end": split.end.isoformat(),
             }
         )
-        routers: dict[str, FittedRouter] = {}
         test_routes = features[masks["route_test"]]
-        for kind in config.router.candidates:
-            say(f"Router candidate: {kind}…")
-            fitted = fit_router(
-                kind,
-                config.router,
-                features[masks["route_train"]],
-                route_label[masks["route_train"]],
-                features[masks["route_validation"]],
-                route_label[masks["route_validation"]],
-            )
-            routers[kind] = fitted
+        say("Router candidates: " + ", ".join(config.router.candidates) + "…")
+        # Candidates train side by side: LightGBM and the linear solver release the GIL.
+        with ThreadPoolExecutor(max_workers=len(config.router.candidates)) as pool:
+            futures = {
+                kind: pool.submit(
+                    fit_router,
+                    kind,
+                    config.router,
+                    features[masks["route_train"]],
+                    route_label[masks["route_train"]],
+                    features[masks["route_validation"]],
+                    route_label[masks["route_validation"]],
+                )
+                for kind in config.router.candidates
+            }
+            routers: dict[str, FittedRouter] = {k: f.result() for k, f in futures.items()}
+        for kind, fitted in routers.items():
             metrics, _, _ = router_metrics(
                 route_label[masks["route_test"]].to_numpy(),
                 fitted.predict_proba(test_routes),
