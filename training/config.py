@@ -52,7 +52,9 @@ class RiskConfig(BaseModel):
     learning_rate: float = 0.03
     num_leaves: int = 31
     min_child_samples: int = 40
-    calibration: str = Field("isotonic", pattern="^(isotonic|sigmoid)$")
+    # Platt scaling: strictly monotone, so band cut-offs never fall inside a plateau of tied
+    # risks (isotonic calibration makes plateaus and bands overflow their capacity).
+    calibration: str = Field("sigmoid", pattern="^(isotonic|sigmoid)$")
     # Shares of requests each band may hold (P1, P2, P3); P4 takes the rest.
     capacity: tuple[float, float, float] = (0.05, 0.15, 0.30)
     seed: int = 0

@@ -131,7 +131,8 @@ class ExportModel:
     thresholds: dict[str, float]
     validation_macro_f1: float
     columns: tuple[str, ...]
-    seconds: float = 0.0
+    seconds: float = 0.0  # fitting, calibration and thresholds
+    left_out: list[str] = field(default_factory=list)  # training services it cannot offer
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         return self.model.predict_proba(frame[list(self.columns)])
@@ -169,15 +170,35 @@ def fit_export_router(
 ) -> ExportModel:
     """``training.router.fit_router`` for frames that hold only ``columns``: the same
     candidate pipeline, calibrated on the first half of validation (in time order),
-    thresholds chosen on the second half."""
+    thresholds chosen on the second half.
+
+    Two adaptations, both no-ops when every service is frequent:
+
+    - ``CalibratedClassifierCV`` takes its classes from the calibration labels and
+      refuses a model that knows others. A service absent from the first half of
+      validation cannot be calibrated, so it is left out of the model (its requests
+      are still in the threshold half and the test period, where they count as errors);
+    - the frozen pipeline is calibrated on one split holding the whole calibration half:
+      a frozen model predicts the same in every fold, so this is the calibration of the
+      default 5 folds, without their demand of 5 requests per service.
+    """
     started = time.perf_counter()
     columns = tuple(columns)
-    pipeline = restrict_columns(CANDIDATES[kind](config), columns)
-    pipeline.fit(train[list(columns)], y_train.to_numpy())
     half = len(validation) // 2
-    calibrated = CalibratedClassifierCV(FrozenEstimator(pipeline), method="sigmoid")
-    calibrated.fit(validation.iloc[:half][list(columns)], y_validation.iloc[:half])
-    return _thresholded(
+    calibration, y_calibration = validation.iloc[:half], y_validation.iloc[:half]
+    offered = sorted(set(y_train) & set(y_calibration))
+    fit_rows = y_train.isin(offered).to_numpy()
+    pipeline = restrict_columns(CANDIDATES[kind](config), columns)
+    pipeline.fit(train.loc[fit_rows, list(columns)], y_train[fit_rows].to_numpy())
+    calibration_rows = y_calibration.isin(offered).to_numpy()
+    every = np.arange(int(calibration_rows.sum()))
+    calibrated = CalibratedClassifierCV(
+        FrozenEstimator(pipeline), method="sigmoid", cv=[(every, every)]
+    )
+    calibrated.fit(
+        calibration.loc[calibration_rows, list(columns)], y_calibration[calibration_rows]
+    )
+    model = _thresholded(
         kind,
         calibrated,
         columns,
@@ -186,6 +207,8 @@ def fit_export_router(
         y_validation.iloc[half:],
         started,
     )
+    model.left_out = sorted(set(y_train) - set(offered))
+    return model
 
 
 def baseline_pipeline() -> Pipeline:
@@ -229,41 +252,60 @@ def fit_baseline(
 @dataclass
 class ExportEvaluation:
     rows: int  # requests in the table
-    services: pd.Series  # request count per service, whole table
+    services: pd.Series  # request count per service, whole table, largest first
     min_per_class: int
     rows_kept: int
     split: Split
     period_rows: dict[str, int]
     test_services_unseen: int  # services of the test period absent from training
+    columns: tuple[str, ...]  # what our router reads
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)  # per model
     seconds: dict[str, float] = field(default_factory=dict)  # fitting time per model
     validation_macro_f1: dict[str, float] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)  # model -> why
+    offered: dict[str, int] = field(default_factory=dict)  # services each model can route to
+    left_out: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    total_seconds: float = 0.0
 
     @property
     def services_kept(self) -> int:
         return int((self.services >= self.min_per_class).sum())
 
     def beats_baseline(self, kind: str) -> dict[str, bool]:
+        """For each headline metric, whether ``kind`` is strictly better than the baseline."""
         ours, base = self.metrics[kind], self.metrics[BASELINE]
-        return {m: ours[m] > base[m] for m in ("accuracy", "macro_f1", "coverage")}
+        return {m: ours[m] > base[m] for m in HEADLINE}
+
+
+HEADLINE = ("accuracy", "macro_f1", "coverage")
+TABLE_HEADER = (
+    "| model | accuracy | macro-F1 | coverage at 95% precision | routed precision "
+    "| services offered | fit (s) |\n|---|---:|---:|---:|---:|---:|---:|"
+)
 
 
 def evaluate_export(
     requests: pd.DataFrame,
-    kinds: Sequence[str] = ("linear", "lightgbm"),
+    kinds: Sequence[str] = ("linear",),
     min_per_class: int = DEFAULT_MIN_PER_CLASS,
     router: RouterConfig | None = None,
     split: SplitConfig | None = None,
+    columns: Sequence[str] = EXPORT_FEATURES,
     say: Callable[[str], None] = lambda _message: None,
 ) -> ExportEvaluation:
-    """Our router candidates ``kinds`` and the baseline, fitted on the same periods and
-    scored on the same test period."""
+    """Our router candidates ``kinds`` (reading ``columns``) and the baseline, fitted on
+    the same periods and scored on the same test period."""
+    started = time.perf_counter()
     router = router or RouterConfig()
     split = split or SplitConfig()
+    unknown = set(columns) - set(EXPORT_FEATURES)
+    if unknown:
+        raise ValueError(f"an export has no {sorted(unknown)}; choose among {EXPORT_FEATURES}")
     say("Request features…")
     frame = router_frame(requests)
     kept, counts = keep_frequent(frame, min_per_class)
+    if kept.empty:
+        raise ValueError(f"no service has at least {min_per_class} requests")
     cuts, period = split_periods(kept, split)
     parts = {p: kept[period == p] for p in ("train", "validation", "test")}
     labels = {p: part[LABEL] for p, part in parts.items()}
@@ -275,6 +317,7 @@ def evaluate_export(
         split=cuts,
         period_rows={p: len(part) for p, part in parts.items()},
         test_services_unseen=len(set(labels["test"]) - set(labels["train"])),
+        columns=tuple(columns),
     )
     fitted: list[ExportModel] = []
     for kind in kinds:
@@ -287,9 +330,10 @@ def evaluate_export(
                 labels["train"],
                 parts["validation"],
                 labels["validation"],
+                columns=columns,
             )
         )
-    say("Baseline (TF-IDF + logistic regression)…")
+    say("Plain baseline (TF-IDF + logistic regression)…")
     fitted.append(
         fit_baseline(
             router, parts["train"], labels["train"], parts["validation"], labels["validation"]
@@ -306,78 +350,90 @@ def evaluate_export(
         evaluation.metrics[model.kind] = metrics
         evaluation.seconds[model.kind] = model.seconds
         evaluation.validation_macro_f1[model.kind] = model.validation_macro_f1
+        evaluation.offered[model.kind] = len(model.classes)
+        evaluation.left_out[model.kind] = model.left_out
+    evaluation.total_seconds = time.perf_counter() - started
     return evaluation
 
 
-def evaluate_export_dir(data_dir: Path | str, **options) -> ExportEvaluation:
-    """``evaluate_export`` on the ``requests`` table that ``aiguillage data import`` wrote."""
+def read_export(data_dir: Path | str) -> pd.DataFrame:
+    """The ``requests`` table that ``aiguillage data import`` wrote in ``data_dir``."""
     from features.importers import import_schema
     from features.tables import read_table
 
-    return evaluate_export(read_table(data_dir, "requests", schema=import_schema()), **options)
+    return read_table(data_dir, "requests", schema=import_schema())
 
 
 MODEL_LABELS = {
-    "linear": "ours: linear (TF-IDF + LR, calibrated, + channel and calendar)",
-    "lightgbm": "ours: LightGBM (TF-IDF + channel and calendar, calibrated)",
-    BASELINE: "plain baseline: TF-IDF words + chars, LR, text only",
+    "linear": "ours: linear router (TF-IDF + LR, calibrated; text, channel, calendar)",
+    "lightgbm": "ours: LightGBM router (TF-IDF + GBM, calibrated; text, channel, calendar)",
+    BASELINE: "plain baseline: TF-IDF words + chars, LR, text only, uncalibrated",
 }
 
 
-def _cell(value: float, digits: int = 4) -> str:
+def _cell(value: float | None, digits: int = 4) -> str:
     return "n/a" if value is None or np.isnan(value) else f"{value:.{digits}f}"
 
 
-def report_markdown(evaluation: ExportEvaluation, title: str = "requests export") -> str:
+def report_markdown(evaluation: ExportEvaluation, title: str = "an imported export") -> str:
+    """The evaluation as Markdown: aggregates only (no text, no identifier)."""
     e = evaluation
-    rows = []
-    for kind, m in e.metrics.items():
-        rows.append(
-            f"| {MODEL_LABELS.get(kind, kind)} | {_cell(m['accuracy'])} | {_cell(m['macro_f1'])}"
-            f" | {_cell(m['coverage'])} | {_cell(m['routed_precision'])} "
-            f"| {e.seconds[kind]:.0f} |"
-        )
+    rows = [
+        f"| {MODEL_LABELS.get(kind, kind)} | {_cell(m['accuracy'])} | {_cell(m['macro_f1'])} "
+        f"| {_cell(m['coverage'])} | {_cell(m['routed_precision'])} | {e.offered[kind]} "
+        f"| {e.seconds[kind]:.0f} |"
+        for kind, m in e.metrics.items()
+    ]
     rows.append(
-        f"| reference: Amsterdam Signalen (published, main categories) | n/a "
-        f"| {SIGNALEN_MACRO_F1:.2f} | n/a | n/a | n/a |"
+        f"| reference: Amsterdam Signalen (published, its main categories) | n/a "
+        f"| {SIGNALEN_MACRO_F1:.2f} | n/a | n/a | n/a | n/a |"
     )
-    skipped = "".join(f"\n- {kind} not run: {why}" for kind, why in e.skipped.items())
-    verdicts = []
+    lines = []
     for kind in e.metrics:
         if kind == BASELINE or BASELINE not in e.metrics:
             continue
-        beats = e.beats_baseline(kind)
-        lost = [m for m, ok in beats.items() if not ok]
-        verdicts.append(
-            f"- {kind}: beats the baseline on accuracy, macro-F1 and coverage."
+        lost = [m for m, ok in e.beats_baseline(kind).items() if not ok]
+        lines.append(
+            f"- **{kind}** beats the plain baseline on accuracy, macro-F1 and coverage."
             if not lost
-            else f"- {kind}: does **not** beat the baseline on {', '.join(lost)}."
+            else f"- **{kind}** does **not** beat the plain baseline on {', '.join(lost)}."
         )
+        if e.left_out.get(kind):
+            lines.append(
+                f"- {kind}: {len(e.left_out[kind])} service(s) of the training period never "
+                "appear in the calibration half of validation; they cannot be calibrated and "
+                "are left out of the model (their test requests count as errors)."
+            )
+    lines.extend(f"- {note}" for note in e.notes)
+    validation = ", ".join(f"{k} {v:.4f}" for k, v in e.validation_macro_f1.items())
     period = e.period_rows
+    table = "\n".join(rows)
     return f"""# Router on {title}, against a plain baseline
 
 - Requests: {e.rows:,}; services: {len(e.services)}; kept the {e.services_kept} services with
-  at least {e.min_per_class} requests ({e.rows_kept:,} requests).
+  at least {e.min_per_class} requests on the whole table ({e.rows_kept:,} requests).
 - Temporal split: train {period["train"]:,} requests before
-  {e.split.validation_start:%Y-%m-%d %H:%M}, validation {period["validation"]:,} until
-  {e.split.test_start:%Y-%m-%d %H:%M} (first half calibrates, second half sets the
-  thresholds), test {period["test"]:,} until {e.split.end:%Y-%m-%d %H:%M}.
-- Services of the test period never seen in training: {e.test_services_unseen}.
-- Coverage: share of test requests routed (not abstained) with per-service thresholds
+  {e.split.validation_start:%Y-%m-%d %H:%M}; validation {period["validation"]:,} until
+  {e.split.test_start:%Y-%m-%d %H:%M} (our router calibrates on its first half; every model
+  chooses its thresholds on its second half); test {period["test"]:,} until
+  {e.split.end:%Y-%m-%d %H:%M}. Test services never seen in training:
+  {e.test_services_unseen}.
+- Our router reads: {", ".join(e.columns)}. The baseline reads the same normalised text.
+- Coverage: share of test requests routed (not abstained), with per-service thresholds
   chosen for 95% precision on validation; routed precision: the precision reached on them.
 
-| model | accuracy | macro-F1 | coverage at 95% precision | routed precision | fit (s) |
-|---|---:|---:|---:|---:|---:|
-{chr(10).join(rows)}
+{TABLE_HEADER}
+{table}
 
-Validation macro-F1 (second half): {
-        ", ".join(f"{k} {v:.4f}" for k, v in e.validation_macro_f1.items())
-    }.
-{chr(10).join(verdicts)}{skipped}
+{chr(10).join(lines)}
+- Validation macro-F1 (threshold half): {validation}.
+- Total time: {e.total_seconds:.0f} s.
 """
 
 
-def write_report(evaluation: ExportEvaluation, path: Path | str, title: str = "requests export"):
+def write_report(
+    evaluation: ExportEvaluation, path: Path | str, title: str = "an imported export"
+) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(report_markdown(evaluation, title), encoding="utf-8")

@@ -75,8 +75,8 @@ def draw_households(config: SynthConfig, rng: np.random.Generator, key: bytes) -
     )
     n_children = np.where(family, 1 + rng.poisson(0.9 + 0.15 * np.clip(u, 0, None)), 0)
 
+    # Index into INCOME_BANDS: high vulnerability -> low score -> tres_faible (0).
     income = _banded(-u + rng.normal(0, 0.8, n), (-1.2, -0.3, 0.7))
-    income = (len(INCOME_BANDS) - 1) - income  # high vulnerability -> low income band
     housing_logits = np.stack(
         [
             np.log(0.22) + 0.6 * u,  # locataire_social

@@ -182,3 +182,25 @@ def test_households_ids_are_keyed_pseudonyms(tiny_config):
     assert same.equals(again)
     assert not set(same) & set(other)
     assert same.str.fullmatch(r"h_[0-9a-f]{20}").all()
+
+
+def test_vulnerable_households_have_lower_incomes_and_more_crises(small_territory):
+    """Attributes are signals of the latent vulnerability, in the right direction."""
+    from features.vocabulary import INCOME_BANDS
+
+    households = small_territory.households.merge(small_territory.household_truth)
+    mean_u = households.groupby("income_band")["latent_vulnerability"].mean()
+    ordered = [mean_u[band] for band in INCOME_BANDS]
+    assert ordered == sorted(ordered, reverse=True)  # tres_faible is the most vulnerable
+    assert (
+        households.loc[households["benefit_rsa"], "income_band"]
+        .isin(["tres_faible", "faible"])
+        .all()
+    )
+    merged = small_territory.requests.merge(small_territory.households)[
+        ["service_request_id", "income_band"]
+    ]
+    merged = merged.merge(small_territory.outcomes)
+    merged = merged[merged["window_complete"]]
+    rate = merged.groupby("income_band")["crisis_within_90d"].mean()
+    assert rate["tres_faible"] > 2 * rate["intermediaire"]
