@@ -67,9 +67,12 @@ def test_train_and_promote_entry_points_then_models_serve_answers(
         "train", env, data=small_territory_dir, mlflow_dir=store, candidates="linear"
     )
     assert trained.returncode == 0, trained.stderr[-3000:]
-    promoted = _mlflow_run("promote", env, data=small_territory_dir, mlflow_dir=store)
+    promoted = _mlflow_run(
+        "promote", env, data=small_territory_dir, mlflow_dir=store, cards_dir=store / "cards"
+    )
     assert promoted.returncode == 0, promoted.stderr[-3000:]
     assert "promoted" in promoted.stderr + promoted.stdout
+    assert (store / "cards" / "aiguillage-router.fr.md").exists()
 
     port = _free_port()
     server = subprocess.Popen(

@@ -57,6 +57,7 @@ def test_the_run_logs_metrics_against_the_oracle(trained):
     assert m["router_routed_precision"] > 0.9 and m["router_coverage"] > 0.5
     assert 0.6 < m["risk_auc"] < m["oracle_risk_auc"] + 0.02
     assert m["risk_ece"] < 0.05
+    assert 0.02 < m["risk_share_P1"] < 0.09  # the band holds about its 5 % capacity
     run = MlflowClient().get_run(result.run_id)
     assert run.data.metrics["router_linear_validation_macro_f1"] > 0.5
     assert run.data.metrics["router_lightgbm_validation_macro_f1"] > 0.5
