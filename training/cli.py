@@ -58,6 +58,83 @@ def train_run(
         )
 
 
+@train_app.command("evaluate-export")
+def train_evaluate_export(
+    data: Annotated[
+        Path, typer.Option(help="Folder written by `aiguillage data import` (requests.parquet).")
+    ],
+    out: Annotated[Path, typer.Option(help="Markdown report to write.")],
+    min_per_class: Annotated[
+        int, typer.Option(min=2, help="Keep the services with at least this many requests.")
+    ] = 10,
+    lightgbm: Annotated[bool, typer.Option(help="Also fit the LightGBM router candidate.")] = True,
+    without: Annotated[
+        list[str] | None,
+        typer.Option(help="A request feature our router leaves out (repeatable), e.g. month."),
+    ] = None,
+) -> None:
+    """Our router against a plain TF-IDF + logistic-regression baseline on an imported
+    export (no households): temporal split, test-period metrics, Markdown report."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from training.export_eval import (
+        BASELINE,
+        EXPORT_FEATURES,
+        METRIC_NAMES,
+        evaluate_export,
+        export_title,
+        read_export,
+        write_report,
+    )
+
+    console = Console(stderr=True)
+    if not (data / "requests.parquet").is_file():
+        raise typer.BadParameter(f"no requests.parquet in {data}", param_hint="--data")
+    dropped = set(without or ())
+    if dropped - set(EXPORT_FEATURES) or "text" in dropped:
+        raise typer.BadParameter(
+            f"choose among {[c for c in EXPORT_FEATURES if c != 'text']}", param_hint="--without"
+        )
+    kinds = ("linear", "lightgbm") if lightgbm else ("linear",)
+    with console.status("Reading the export…") as status:
+        evaluation = evaluate_export(
+            read_export(data),
+            kinds=kinds,
+            min_per_class=min_per_class,
+            columns=tuple(c for c in EXPORT_FEATURES if c not in dropped),
+            say=status.update,
+        )
+    if not lightgbm:
+        evaluation.notes.append("LightGBM router not run (`--no-lightgbm`).")
+    write_report(evaluation, out, export_title(data))
+    table = Table(title=f"Test period: {evaluation.period_rows['test']:,} requests")
+    for column in ("model", "accuracy", "macro-F1", "coverage @95%", "routed precision", "s"):
+        table.add_column(column, justify="left" if column == "model" else "right")
+    for kind, m in evaluation.metrics.items():
+        table.add_row(
+            kind,
+            f"{m['accuracy']:.4f}",
+            f"{m['macro_f1']:.4f}",
+            f"{m['coverage']:.4f}",
+            f"{m['routed_precision']:.4f}",
+            f"{evaluation.seconds[kind]:.0f}",
+        )
+    console.print(
+        f"{evaluation.services_kept} of {len(evaluation.services)} services have at least "
+        f"{min_per_class} requests ({evaluation.rows_kept:,} of {evaluation.rows:,} requests)."
+    )
+    console.print(table)
+    for kind in kinds:
+        lost = [METRIC_NAMES[m] for m, ok in evaluation.beats_baseline(kind).items() if not ok]
+        console.print(
+            f"[green]{kind} beats the {BASELINE} on accuracy, macro-F1 and coverage.[/]"
+            if not lost
+            else f"[yellow]{kind} does not beat the {BASELINE} on {', '.join(lost)}.[/]"
+        )
+    console.print(f"Report written to {out} in {evaluation.total_seconds:.0f} s.")
+
+
 def _print_decisions(decisions, dry_run: bool) -> None:
     from rich.console import Console
 
@@ -97,8 +174,11 @@ def models_promote(
     mlflow_dir: Annotated[Path, typer.Option("--mlflow-dir", help="Tracking store folder.")] = Path(
         "data"
     ),
+    cards_dir: Annotated[
+        Path, typer.Option("--cards-dir", help="Where the champions' model cards are written.")
+    ] = Path("models"),
 ) -> None:
     """Move 'champion' to each challenger that is at least as good on the same test period."""
     from training.promote import promote
 
-    _print_decisions(promote(data, mlflow_dir), dry_run=False)
+    _print_decisions(promote(data, mlflow_dir, cards_dir=cards_dir), dry_run=False)

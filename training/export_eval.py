@@ -16,7 +16,9 @@ The evaluation:
   of ``training.router.CANDIDATES``, sigmoid calibration on the first half of the
   validation period, ``choose_thresholds`` on the second half), but reading only the
   columns an export has: ``fit_router`` selects every router feature, household ones
-  included, so ``fit_export_router`` narrows the same pipeline to the columns present;
+  included, so ``fit_export_router`` narrows the same pipeline to the columns present
+  (and leaves out the services the calibration half never saw, which sklearn cannot
+  calibrate; see its docstring);
 - fits a plain baseline in the same run: TF-IDF words (1-2) + characters (2-5) on the
   text only, logistic regression, no calibration, thresholds chosen the same way;
 - scores both on the test period with ``training.evaluate.router_metrics``.
@@ -54,7 +56,6 @@ REQUEST_SOURCES = ("description", "channel", "requested_datetime")
 EXPORT_FEATURES: tuple[str, ...] = tuple(
     n for n in ROUTER_FEATURES if BY_NAME[n].source_column in REQUEST_SOURCES
 )
-KEY_COLUMNS = ("service_request_id", "requested_datetime")
 LABEL = "service_code"
 BASELINE = "baseline"
 DEFAULT_MIN_PER_CLASS = 10
@@ -172,7 +173,8 @@ def fit_export_router(
     candidate pipeline, calibrated on the first half of validation (in time order),
     thresholds chosen on the second half.
 
-    Two adaptations, both no-ops when every service is frequent:
+    Two adaptations, both without effect when every training service appears in the
+    calibration half (the result is then ``fit_router``'s, as a test checks):
 
     - ``CalibratedClassifierCV`` takes its classes from the calibration labels and
       refuses a model that knows others. A service absent from the first half of
@@ -213,7 +215,7 @@ def fit_export_router(
 
 def baseline_pipeline() -> Pipeline:
     """The plain reference: TF-IDF words (1-2) and characters (2-5) of the text, logistic
-    regression, library defaults otherwise (as in Amsterdam's Signalen)."""
+    regression, library defaults otherwise (the kind of model Amsterdam's Signalen uses)."""
     text = [
         ("words", TfidfVectorizer(ngram_range=(1, 2)), "text"),
         ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)), "text"),
@@ -249,6 +251,14 @@ def fit_baseline(
     )
 
 
+HEADLINE = ("accuracy", "macro_f1", "coverage")
+METRIC_NAMES = {"accuracy": "accuracy", "macro_f1": "macro-F1", "coverage": "coverage"}
+TABLE_HEADER = (
+    "| model | accuracy | macro-F1 | coverage at 95% precision | routed precision "
+    "| services offered | fit (s) |\n|---|---:|---:|---:|---:|---:|---:|"
+)
+
+
 @dataclass
 class ExportEvaluation:
     rows: int  # requests in the table
@@ -275,13 +285,6 @@ class ExportEvaluation:
         """For each headline metric, whether ``kind`` is strictly better than the baseline."""
         ours, base = self.metrics[kind], self.metrics[BASELINE]
         return {m: ours[m] > base[m] for m in HEADLINE}
-
-
-HEADLINE = ("accuracy", "macro_f1", "coverage")
-TABLE_HEADER = (
-    "| model | accuracy | macro-F1 | coverage at 95% precision | routed precision "
-    "| services offered | fit (s) |\n|---|---:|---:|---:|---:|---:|---:|"
-)
 
 
 def evaluate_export(
@@ -364,9 +367,21 @@ def read_export(data_dir: Path | str) -> pd.DataFrame:
     return read_table(data_dir, "requests", schema=import_schema())
 
 
+def export_title(data_dir: Path | str) -> str:
+    """A title for the report: the importer's source name when the extras carry it."""
+    from features.importers import EXTRAS_FILE
+
+    extras = Path(data_dir) / EXTRAS_FILE
+    if extras.exists():
+        source = pd.read_parquet(extras, columns=["source"])["source"].dropna()
+        if len(source):
+            return f"the {source.iloc[0]} export ({Path(data_dir).name})"
+    return f"the export in {Path(data_dir).name}"
+
+
 MODEL_LABELS = {
-    "linear": "ours: linear router (TF-IDF + LR, calibrated; text, channel, calendar)",
-    "lightgbm": "ours: LightGBM router (TF-IDF + GBM, calibrated; text, channel, calendar)",
+    "linear": "ours: linear router (TF-IDF + LR, calibrated)",
+    "lightgbm": "ours: LightGBM router (TF-IDF + GBM, calibrated)",
     BASELINE: "plain baseline: TF-IDF words + chars, LR, text only, uncalibrated",
 }
 
@@ -388,47 +403,57 @@ def report_markdown(evaluation: ExportEvaluation, title: str = "an imported expo
         f"| reference: Amsterdam Signalen (published, its main categories) | n/a "
         f"| {SIGNALEN_MACRO_F1:.2f} | n/a | n/a | n/a | n/a |"
     )
-    lines = []
+    period, split = e.period_rows, e.split
+    head = [
+        f"Requests: {e.rows:,}; services: {len(e.services)}; kept the {e.services_kept} "
+        f"services with at least {e.min_per_class} requests on the whole table "
+        f"({e.rows_kept:,} requests).",
+        f"Temporal split: train {period['train']:,} requests before "
+        f"{split.validation_start:%Y-%m-%d %H:%M}; validation {period['validation']:,} until "
+        f"{split.test_start:%Y-%m-%d %H:%M} (our router calibrates on its first half; every "
+        f"model chooses its thresholds on its second half); test {period['test']:,} until "
+        f"{split.end:%Y-%m-%d %H:%M}. Test services never seen in training: "
+        f"{e.test_services_unseen}.",
+        f"Our router reads: {', '.join(e.columns)}. The baseline reads the same normalised text.",
+        "Coverage: share of test requests routed (not abstained), with per-service thresholds "
+        "chosen for 95% precision on validation; routed precision: the precision reached on "
+        "them.",
+    ]
+    notes = []
     for kind in e.metrics:
         if kind == BASELINE or BASELINE not in e.metrics:
             continue
-        lost = [m for m, ok in e.beats_baseline(kind).items() if not ok]
-        lines.append(
-            f"- **{kind}** beats the plain baseline on accuracy, macro-F1 and coverage."
+        lost = [METRIC_NAMES[m] for m, ok in e.beats_baseline(kind).items() if not ok]
+        notes.append(
+            f"**{kind}** beats the plain baseline on accuracy, macro-F1 and coverage."
             if not lost
-            else f"- **{kind}** does **not** beat the plain baseline on {', '.join(lost)}."
+            else f"**{kind}** does **not** beat the plain baseline on {', '.join(lost)}."
         )
         if e.left_out.get(kind):
-            lines.append(
-                f"- {kind}: {len(e.left_out[kind])} service(s) of the training period never "
+            notes.append(
+                f"{kind}: {len(e.left_out[kind])} service(s) of the training period never "
                 "appear in the calibration half of validation; they cannot be calibrated and "
                 "are left out of the model (their test requests count as errors)."
             )
-    lines.extend(f"- {note}" for note in e.notes)
     validation = ", ".join(f"{k} {v:.4f}" for k, v in e.validation_macro_f1.items())
-    period = e.period_rows
-    table = "\n".join(rows)
-    return f"""# Router on {title}, against a plain baseline
-
-- Requests: {e.rows:,}; services: {len(e.services)}; kept the {e.services_kept} services with
-  at least {e.min_per_class} requests on the whole table ({e.rows_kept:,} requests).
-- Temporal split: train {period["train"]:,} requests before
-  {e.split.validation_start:%Y-%m-%d %H:%M}; validation {period["validation"]:,} until
-  {e.split.test_start:%Y-%m-%d %H:%M} (our router calibrates on its first half; every model
-  chooses its thresholds on its second half); test {period["test"]:,} until
-  {e.split.end:%Y-%m-%d %H:%M}. Test services never seen in training:
-  {e.test_services_unseen}.
-- Our router reads: {", ".join(e.columns)}. The baseline reads the same normalised text.
-- Coverage: share of test requests routed (not abstained), with per-service thresholds
-  chosen for 95% precision on validation; routed precision: the precision reached on them.
-
-{TABLE_HEADER}
-{table}
-
-{chr(10).join(lines)}
-- Validation macro-F1 (threshold half): {validation}.
-- Total time: {e.total_seconds:.0f} s.
-"""
+    notes += [
+        *e.notes,
+        f"Validation macro-F1 (threshold half): {validation}.",
+        f"Total time: {e.total_seconds:.0f} s.",
+    ]
+    return "\n".join(
+        [
+            f"# Router on {title}, against a plain baseline",
+            "",
+            *(f"- {line}" for line in head),
+            "",
+            TABLE_HEADER,
+            *rows,
+            "",
+            *(f"- {line}" for line in notes),
+            "",
+        ]
+    )
 
 
 def write_report(
