@@ -79,43 +79,39 @@ def _oracle(dataset: Dataset, masks: dict[str, np.ndarray]) -> dict[str, float]:
     }
 
 
-def _log_router(router: FittedRouter, frame: pd.DataFrame) -> str:
-    example = _inputs_for_signature(frame[list(ROUTER_FEATURES)].head(5))
+def _log_model(model, name: str, registered: str, example: pd.DataFrame, metadata: dict) -> str:
+    """Log a scikit-learn model (skops) that serves probabilities, register a version."""
     info = mlflow.sklearn.log_model(
-        router.model,
-        name="router",
-        registered_model_name=ROUTER_MODEL,
+        model,
+        name=name,
+        registered_model_name=registered,
         pyfunc_predict_fn="predict_proba",
-        signature=infer_signature(example, router.model.predict_proba(example)),
+        signature=infer_signature(example, model.predict_proba(example)),
         input_example=example,
         skops_trusted_types=SKOPS_TRUSTED_TYPES,
-        metadata={
-            "kind": router.kind,
-            "classes": router.classes,
-            "thresholds": router.thresholds,
-            "features": list(ROUTER_FEATURES),
-        },
+        metadata=metadata,
     )
     return str(info.registered_model_version)
+
+
+def _log_router(router: FittedRouter, frame: pd.DataFrame) -> str:
+    example = _inputs_for_signature(frame[list(ROUTER_FEATURES)].head(5))
+    metadata = {
+        "kind": router.kind,
+        "classes": router.classes,
+        "thresholds": router.thresholds,
+        "features": list(ROUTER_FEATURES),
+    }
+    return _log_model(router.model, "router", ROUTER_MODEL, example, metadata)
 
 
 def _log_risk(risk: FittedRisk, frame: pd.DataFrame) -> str:
-    example = risk_inputs(frame.head(5))
-    info = mlflow.sklearn.log_model(
-        risk.model,
-        name="risk",
-        registered_model_name=RISK_MODEL,
-        pyfunc_predict_fn="predict_proba",
-        signature=infer_signature(example, risk.model.predict_proba(example)),
-        input_example=example,
-        skops_trusted_types=SKOPS_TRUSTED_TYPES,
-        metadata={
-            "features": list(RISK_FEATURES),
-            "encoded_features": list(ENCODED_FEATURES),
-            "band_cutoffs": risk.cutoffs,
-        },
-    )
-    return str(info.registered_model_version)
+    metadata = {
+        "features": list(RISK_FEATURES),
+        "encoded_features": list(ENCODED_FEATURES),
+        "band_cutoffs": risk.cutoffs,
+    }
+    return _log_model(risk.model, "risk", RISK_MODEL, risk_inputs(frame.head(5)), metadata)
 
 
 def reference_sample(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
