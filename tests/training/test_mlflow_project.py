@@ -36,10 +36,19 @@ def project_env(tmp_path_factory):
         "MLFLOW_TRACKING_URI": f"sqlite:///{store / 'mlflow.db'}",
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
     }
+    # The experiment exists beforehand with absolute artifact storage in the temp folder,
+    # so nothing the project run logs lands in the repository.
+    from mlflow import MlflowClient
+
+    MlflowClient(env["MLFLOW_TRACKING_URI"]).create_experiment(
+        "aiguillage", artifact_location=(store / "artifacts").as_uri()
+    )
     return env, store
 
 
-def _mlflow_run(entry: str, env: dict, **params) -> subprocess.CompletedProcess:
+def _mlflow_run(entry: str, env: dict, cwd: Path, **params) -> subprocess.CompletedProcess:
+    """`mlflow run` from ``cwd``: the experiment it creates keeps its artifacts there, not
+    in the repository."""
     command = [
         str(BIN / "mlflow"),
         "run",
@@ -64,11 +73,16 @@ def test_train_and_promote_entry_points_then_models_serve_answers(
     env, store = project_env
     # One router candidate keeps the test short; the entry point is the same.
     trained = _mlflow_run(
-        "train", env, data=small_territory_dir, mlflow_dir=store, candidates="linear"
+        "train", env, store, data=small_territory_dir, mlflow_dir=store, candidates="linear"
     )
     assert trained.returncode == 0, trained.stderr[-3000:]
     promoted = _mlflow_run(
-        "promote", env, data=small_territory_dir, mlflow_dir=store, cards_dir=store / "cards"
+        "promote",
+        env,
+        store,
+        data=small_territory_dir,
+        mlflow_dir=store,
+        cards_dir=store / "cards",
     )
     assert promoted.returncode == 0, promoted.stderr[-3000:]
     assert "promoted" in promoted.stderr + promoted.stdout
