@@ -51,18 +51,16 @@ def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _last_known(times, recorded: np.ndarray, household: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Index of the household's latest item (by occurrence) recorded before t, or -1."""
-    position = times.before(household, t) - 1
     found = np.full(len(t), -1, dtype=np.int64)
+    if not len(times.key):
+        return found
+    position = times.before(household, t) - 1
     active = np.arange(len(t))
     while active.size:
         p = position[active]
         safe = np.maximum(p, 0)
-        valid = (
-            (p >= 0) & (times.household[safe] == household[active])
-            if len(times.key)
-            else (np.zeros(active.size, dtype=bool))
-        )
-        known = valid & (recorded[safe] < t[active]) if len(times.key) else valid
+        valid = (p >= 0) & (times.household[safe] == household[active])
+        known = valid & (recorded[safe] < t[active])
         found[active[known]] = p[known]
         pending = valid & ~known
         position[active[pending]] -= 1

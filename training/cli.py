@@ -12,16 +12,17 @@ models_app = typer.Typer(help="Model registry: promotion and aliases.", no_args_
 
 DataOption = Annotated[Path, typer.Option(help="Data folder with the contract tables.")]
 MlflowOption = Annotated[
-    Path, typer.Option(help="Folder of the default SQLite tracking store (if no URI is set).")
+    Path,
+    typer.Option(
+        "--mlflow-dir", help="Folder of the default SQLite tracking store (if no URI is set)."
+    ),
 ]
 
 
 @train_app.command("run")
 def train_run(
     data: DataOption = Path("data/demo"),
-    mlflow_dir: Annotated[Path, typer.Option("--mlflow-dir", help="Tracking store folder.")] = Path(
-        "data"
-    ),
+    mlflow_dir: MlflowOption = Path("data"),
     target_precision: Annotated[
         float, typer.Option(help="Router: precision each routed service must reach.")
     ] = 0.95,
@@ -158,9 +159,7 @@ def _print_decisions(decisions, dry_run: bool) -> None:
 @models_app.command("compare")
 def models_compare(
     data: DataOption = Path("data/demo"),
-    mlflow_dir: Annotated[Path, typer.Option("--mlflow-dir", help="Tracking store folder.")] = Path(
-        "data"
-    ),
+    mlflow_dir: MlflowOption = Path("data"),
 ) -> None:
     """Evaluate challenger and champion on the challenger's test period; change nothing."""
     from training.promote import promote
@@ -171,9 +170,7 @@ def models_compare(
 @models_app.command("promote")
 def models_promote(
     data: DataOption = Path("data/demo"),
-    mlflow_dir: Annotated[Path, typer.Option("--mlflow-dir", help="Tracking store folder.")] = Path(
-        "data"
-    ),
+    mlflow_dir: MlflowOption = Path("data"),
     cards_dir: Annotated[
         Path, typer.Option("--cards-dir", help="Where the champions' model cards are written.")
     ] = Path("models"),

@@ -40,7 +40,6 @@ from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
 from sklearn.pipeline import Pipeline
 
 from features.build import CATEGORY_DTYPES
@@ -49,7 +48,7 @@ from features.text import normalise_texts
 from training.config import RouterConfig, SplitConfig
 from training.data import Split, temporal_split
 from training.evaluate import router_metrics
-from training.router import CANDIDATES, ROUTER_FEATURES, choose_thresholds
+from training.router import CANDIDATES, ROUTER_FEATURES, thresholds_and_macro_f1
 
 # The router features one request carries by itself (no household, no history).
 REQUEST_SOURCES = ("description", "channel", "requested_datetime")
@@ -150,12 +149,9 @@ def _thresholded(
 ) -> ExportModel:
     """Thresholds on the later half of validation, as ``fit_router`` chooses them."""
     classes = [str(c) for c in model.classes_]
-    proba = model.predict_proba(later[list(columns)])
-    truth = y_later.to_numpy()
-    precision = {c: config.per_class_precision.get(c, config.target_precision) for c in classes}
-    thresholds = choose_thresholds(proba, truth, classes, precision)
-    predicted = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
-    macro_f1 = float(f1_score(truth, predicted, average="macro"))
+    thresholds, macro_f1 = thresholds_and_macro_f1(
+        model.predict_proba(later[list(columns)]), y_later.to_numpy(), classes, config
+    )
     seconds = time.perf_counter() - started
     return ExportModel(kind, model, classes, thresholds, macro_f1, columns, seconds)
 

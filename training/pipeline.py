@@ -16,6 +16,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 from mlflow.models import infer_signature
+from sklearn.metrics import roc_auc_score
 
 from features.decisions import band
 from training import plots
@@ -66,8 +67,6 @@ def _masks(dataset: Dataset, split: Split) -> dict[str, np.ndarray]:
 def _oracle(dataset: Dataset, masks: dict[str, np.ndarray]) -> dict[str, float]:
     if dataset.truth is None:
         return {}
-    from sklearn.metrics import roc_auc_score
-
     risk = masks["risk_test"]
     return {
         "oracle_routing_accuracy": float(

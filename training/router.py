@@ -136,6 +136,17 @@ def choose_thresholds(
     return thresholds
 
 
+def thresholds_and_macro_f1(
+    probabilities: np.ndarray, truth: np.ndarray, classes: list[str], config: RouterConfig
+) -> tuple[dict[str, float], float]:
+    """Per-class thresholds at the configured precision, and the macro-F1 of the top
+    choice, on held-out rows (the later half of validation)."""
+    precision = {c: config.per_class_precision.get(c, config.target_precision) for c in classes}
+    thresholds = choose_thresholds(probabilities, truth, classes, precision)
+    predicted = np.asarray(classes, dtype=object)[probabilities.argmax(axis=1)]
+    return thresholds, float(f1_score(truth, predicted, average="macro"))
+
+
 @dataclass
 class FittedRouter:
     kind: str
@@ -164,10 +175,7 @@ def fit_router(
     calibrated.fit(validation.iloc[:half][list(ROUTER_FEATURES)], y_validation.iloc[:half])
     classes = [str(c) for c in calibrated.classes_]
     later = validation.iloc[half:][list(ROUTER_FEATURES)]
-    proba = calibrated.predict_proba(later)
-    truth = y_validation.iloc[half:].to_numpy()
-    precision = {c: config.per_class_precision.get(c, config.target_precision) for c in classes}
-    thresholds = choose_thresholds(proba, truth, classes, precision)
-    predicted = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
-    macro_f1 = float(f1_score(truth, predicted, average="macro"))
+    thresholds, macro_f1 = thresholds_and_macro_f1(
+        calibrated.predict_proba(later), y_validation.iloc[half:].to_numpy(), classes, config
+    )
     return FittedRouter(kind, calibrated, classes, thresholds, macro_f1)

@@ -80,11 +80,21 @@ def months_of(config: SynthConfig, weeks: np.ndarray) -> np.ndarray:
     return (days.astype("datetime64[M]").astype(np.int64) % 12).astype(np.int8)
 
 
+def shock_household_rate(config: SynthConfig, shock: str, u: np.ndarray) -> np.ndarray:
+    """Weekly rate of new shocks of one kind outside winter, for vulnerabilities ``u``."""
+    p = config.shocks[shock]
+    return p.weekly_rate * np.exp(p.vulnerability_slope * u)
+
+
+def shock_season(config: SynthConfig, shock: str, months: np.ndarray) -> np.ndarray:
+    """Multiplier of that rate in the given months (winter raises energy debts)."""
+    winter = np.maximum(np.asarray(WINTER, dtype=np.float64)[months] - 1.0, 0.0)
+    return 1 + config.shocks[shock].winter_boost * winter
+
+
 def shock_rate(config: SynthConfig, shock: str, u: np.ndarray, months: np.ndarray) -> np.ndarray:
     """Weekly rate of new shocks of one kind, for vulnerabilities ``u`` in ``months``."""
-    p = config.shocks[shock]
-    winter = np.maximum(np.asarray(WINTER, dtype=np.float64)[months] - 1.0, 0.0)
-    return p.weekly_rate * np.exp(p.vulnerability_slope * u) * (1 + p.winter_boost * winter)
+    return shock_household_rate(config, shock, u) * shock_season(config, shock, months)
 
 
 def base_hazard(config: SynthConfig, u: np.ndarray) -> np.ndarray:
@@ -162,19 +172,10 @@ def simulate(
     senior = households.age_band >= AGE_BANDS.index("60-74")
 
     # Shock rates factor into a per-household part and a per-month part.
-    shock_base = np.column_stack(
-        [shock_rate(config, name, u, np.zeros(n, np.int8)) for name in SHOCKS]
-    )
-    shock_season = np.stack(
-        [
-            [
-                float(shock_rate(config, name, np.zeros(1), np.full(1, m, np.int8))[0])
-                / float(shock_rate(config, name, np.zeros(1), np.zeros(1, np.int8))[0])
-                for name in SHOCKS
-            ]
-            for m in range(12)
-        ]
-    )
+    shock_base = np.column_stack([shock_household_rate(config, name, u) for name in SHOCKS])
+    shock_months = np.column_stack(
+        [shock_season(config, name, np.arange(12)) for name in SHOCKS]
+    )  # (12, n_shocks)
     ones = np.ones(n_shocks)
     state = np.zeros((n, n_shocks), dtype=np.float64)
     follow_up = np.zeros(n, dtype=bool)
@@ -203,7 +204,7 @@ def simulate(
     for step in range(burn_in + weeks):
         week = step - burn_in
         month = int(months[step])
-        counts = rng.poisson(shock_base * shock_season[month])
+        counts = rng.poisson(shock_base * shock_months[month])
         hit = counts > 0
         jumps = np.zeros_like(state)
         jumps[hit] = rng.gamma(counts[hit], size[np.nonzero(hit)[1]])
