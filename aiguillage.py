@@ -6,6 +6,7 @@ This is the single module allowed to import features, training and serving toget
 import typer
 
 from features.cli import data_app, features_app
+from serving.cli import demo_app, keys_app, serve_app, store_app
 from training.cli import models_app, train_app
 
 app = typer.Typer(
@@ -18,6 +19,10 @@ app.add_typer(data_app, name="data")
 app.add_typer(features_app, name="features")
 app.add_typer(train_app, name="train")
 app.add_typer(models_app, name="models")
+app.add_typer(serve_app, name="serve")
+app.add_typer(keys_app, name="keys")
+app.add_typer(store_app, name="store")
+app.add_typer(demo_app, name="demo")
 
 if __name__ == "__main__":
     app()

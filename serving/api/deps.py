@@ -1,0 +1,59 @@
+"""Dependencies shared by the routes: the service state and the caller's identity."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader
+
+from serving.security import Principal, Role, authenticate
+from serving.state import ServiceState
+
+api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="Clé d'API : aig_<id>_<secret>."
+)
+
+
+def get_state(request: Request) -> ServiceState:
+    return request.app.state.service
+
+
+State = Annotated[ServiceState, Depends(get_state)]
+
+
+def _principal(
+    request: Request, state: State, key: Annotated[str | None, Security(api_key_header)]
+) -> Principal:
+    principal = authenticate(state.store, key)
+    if principal is None:
+        raise HTTPException(
+            401, "Clé d'API absente ou invalide.", headers={"WWW-Authenticate": "X-API-Key"}
+        )
+    wait = state.limiter.allow(principal.key_id)
+    if wait > 0:
+        raise HTTPException(
+            429,
+            "Trop de requêtes pour cette clé ; réessayez plus tard.",
+            headers={"Retry-After": str(max(1, round(wait)))},
+        )
+    request.state.principal = principal
+    return principal
+
+
+def require(*roles: Role):
+    """A dependency that admits only the given roles (admin always)."""
+    allowed = {*roles, Role.admin}
+
+    def check(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
+        if principal.role not in allowed:
+            raise HTTPException(403, "Ce rôle n'a pas accès à cette ressource.")
+        return principal
+
+    return check
+
+
+IntakeCaller = Annotated[Principal, Depends(require(Role.intake))]
+CaseReader = Annotated[Principal, Depends(require(Role.social_worker))]
+ModelReader = Annotated[Principal, Depends(require(Role.data_scientist))]
+Admin = Annotated[Principal, Depends(require())]

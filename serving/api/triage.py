@@ -1,0 +1,102 @@
+"""POST /v1/triage and /v1/triage/batch: store, score and explain residents' requests."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException
+from fastapi.concurrency import run_in_threadpool
+
+from serving.api.deps import IntakeCaller, State
+from serving.intake import IdempotencyConflictError, UnknownHouseholdError, body_digest
+from serving.schemas import TriageAnswer, TriageBatch, TriageBatchAnswer, TriageRequest
+
+router = APIRouter(prefix="/v1", tags=["triage"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Rend les réessais sûrs : même clé, même réponse, une seule demande stockée.",
+    ),
+]
+
+
+def _unknown(error: UnknownHouseholdError, prefix: tuple) -> HTTPException:
+    return HTTPException(
+        422,
+        [
+            {
+                "loc": [*prefix, i, "household_id"],
+                "msg": "unknown household (strict mode)",
+                "type": "unknown_household",
+            }
+            for i in error.positions
+        ],
+    )
+
+
+def _conflict() -> HTTPException:
+    return HTTPException(
+        422,
+        [
+            {
+                "loc": ["header", "Idempotency-Key"],
+                "msg": "Idempotency-Key already used with a different body",
+                "type": "idempotency_conflict",
+            }
+        ],
+    )
+
+
+def record(state, answers: list[TriageAnswer]) -> None:
+    for a in answers:
+        outcome = "unscored" if not a.scored else "abstained" if a.route.abstained else "routed"
+        state.metrics.triaged.labels(outcome).inc()
+
+
+async def run_triage(state, principal, requests, key, body, prefix, source="api"):
+    try:
+        answers = await run_in_threadpool(
+            state.intake.triage, principal, requests, source, key, body_digest(body)
+        )
+    except UnknownHouseholdError as error:
+        raise _unknown(error, prefix) from None
+    except IdempotencyConflictError:
+        raise _conflict() from None
+    record(state, answers)
+    return answers
+
+
+@router.post("/triage", response_model=TriageAnswer, summary="Trier une demande")
+async def triage_one(
+    request: TriageRequest, state: State, principal: IntakeCaller, key: IdempotencyKey = None
+) -> TriageAnswer:
+    """Store one request, compute its features from the store and answer with its route
+    (or the abstention and the top 3), its calibrated risk, band and reasons."""
+    body = request.model_dump(mode="json")
+    answers = await run_triage(state, principal, [request], key, body, ("body",))
+    return answers[0]
+
+
+@router.post("/triage/batch", response_model=TriageBatchAnswer, summary="Trier un lot")
+async def triage_batch(
+    batch: TriageBatch, state: State, principal: IntakeCaller, key: IdempotencyKey = None
+) -> TriageBatchAnswer:
+    """Up to 1,000 requests in one call, stored in one transaction: all or none."""
+    limit = state.settings.max_batch
+    if len(batch.requests) > limit:
+        raise HTTPException(
+            422,
+            [
+                {
+                    "loc": ["body", "requests"],
+                    "msg": f"at most {limit} requests per batch",
+                    "type": "too_long",
+                }
+            ],
+        )
+    body = batch.model_dump(mode="json")
+    answers = await run_triage(state, principal, batch.requests, key, body, ("body", "requests"))
+    return TriageBatchAnswer(results=answers)

@@ -1,0 +1,140 @@
+"""Command groups of the serving package: `aiguillage serve`, `keys`, `store`, `demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+serve_app = typer.Typer(help="Run the scoring service.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys: create and revoke.", no_args_is_help=True)
+store_app = typer.Typer(help="The service's store: schema and data.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demonstrations against a running service.", no_args_is_help=True)
+
+DataDirOption = Annotated[
+    Path, typer.Option("--data-dir", help="Folder of the store and the MLflow registry.")
+]
+
+
+def _store(data_dir: Path):
+    from serving.config import Settings
+    from serving.db import make_engine
+    from serving.migrate import upgrade
+    from serving.store import Store
+
+    settings = Settings(data_dir=data_dir)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade(engine)
+    return Store(engine)
+
+
+@serve_app.command("up")
+def serve_up(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    data_dir: DataDirOption = Path("data"),
+) -> None:
+    """Serve the API with uvicorn (one process; models from the registry's @champion)."""
+    import os
+
+    import uvicorn
+
+    os.environ.setdefault("AIGUILLAGE_DATA_DIR", str(data_dir))
+    uvicorn.run(
+        "serving.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        access_log=False,  # our own access log carries route templates, never raw paths
+        log_level="warning",
+    )
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option(help="intake, social_worker, data_scientist or admin.")],
+    territory: Annotated[
+        str | None, typer.Option(help="Territory (required for social_worker).")
+    ] = None,
+    label: Annotated[str, typer.Option(help="What the key is for.")] = "",
+    data_dir: DataDirOption = Path("data"),
+) -> None:
+    """Create an API key; it is printed once and only its hash is kept."""
+    from serving.security import Role, create_key
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise typer.BadParameter(
+            f"unknown role {role!r}; expected one of {[r.value for r in Role]}",
+            param_hint="--role",
+        ) from None
+    try:
+        key = create_key(_store(data_dir), chosen, territory, label)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--territory") from None
+    typer.echo(key)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: str, data_dir: DataDirOption = Path("data")) -> None:
+    """Revoke a key by its id (the part between the first two underscores)."""
+    if not _store(data_dir).revoke_key(key_id):
+        raise typer.Exit(code=1)
+    typer.echo(f"revoked {key_id}")
+
+
+@store_app.command("init")
+def store_init(data_dir: DataDirOption = Path("data")) -> None:
+    """Create or migrate the store's schema (Alembic)."""
+    store = _store(data_dir)
+    typer.echo(f"store ready: {store.engine.url.render_as_string(hide_password=True)}")
+
+
+@store_app.command("load")
+def store_load(
+    data: Annotated[Path, typer.Option(help="Folder with the contract tables.")] = Path(
+        "data/demo"
+    ),
+    holdout_days: Annotated[
+        int, typer.Option(help="Leave the last N days out, for `demo replay`.")
+    ] = 30,
+    data_dir: DataDirOption = Path("data"),
+) -> None:
+    """Load a territory's history into an empty store, up to a cut-off."""
+    from features.tables import read_tables
+    from serving.demo import history_before, holdout_start
+
+    store = _store(data_dir)
+    if store.count("requests"):
+        typer.echo("the store already holds requests: nothing loaded")
+        return
+    tables = read_tables(data, ("households", "requests", "accompaniment_events"))
+    cutoff = holdout_start(tables["requests"], holdout_days)
+    counts = store.load_tables(history_before(tables, cutoff))
+    typer.echo(f"loaded {counts} (history before {cutoff:%Y-%m-%d})")
+
+
+@demo_app.command("replay")
+def demo_replay(
+    key: Annotated[str, typer.Option(envvar="AIGUILLAGE_API_KEY", help="An intake key.")],
+    rate: Annotated[float, typer.Option(help="Requests per second.")] = 20.0,
+    url: Annotated[str, typer.Option(help="Service base URL.")] = "http://127.0.0.1:8000",
+    data: Annotated[Path, typer.Option(help="Folder with the contract tables.")] = Path(
+        "data/demo"
+    ),
+    holdout_days: Annotated[int, typer.Option(help="Length of the held-out period.")] = 30,
+    limit: Annotated[int | None, typer.Option(help="Send at most this many.")] = None,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight.")] = 8,
+) -> None:
+    """Stream the held-out period through the HTTP API and print the figures seen."""
+    from rich.console import Console
+
+    from serving.demo import replay
+
+    console = Console(stderr=True)
+    figures = replay(url, key, data, holdout_days, rate, limit, concurrency, console)
+    console.print(figures.summary())
+    if figures.failed:
+        raise typer.Exit(code=1)

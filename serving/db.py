@@ -1,0 +1,191 @@
+"""The store's tables (SQLAlchemy Core) and engine.
+
+Requests, households and accompaniment events mirror the data contracts column for column,
+so that what the store holds reads back as contract frames and feeds the same feature code
+as training. Predictions, reviews, the audit log, API keys and idempotency records are the
+service's own. The schema is created by the Alembic migrations in ``serving/migrations``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    make_url,
+)
+
+from features.vocabulary import BENEFITS
+
+metadata = MetaData()
+
+ID = String(64)
+CODE = String(40)
+
+households = Table(
+    "households",
+    metadata,
+    Column("household_id", ID, primary_key=True),
+    Column("territory", String(80), nullable=False, index=True),
+    Column("commune", String(80), nullable=False),
+    Column("composition", CODE, nullable=False),
+    Column("n_children", Integer, nullable=False),
+    Column("age_band", CODE, nullable=False),
+    Column("housing_status", CODE, nullable=False),
+    Column("income_band", CODE, nullable=False),
+    *(Column(f"benefit_{b}", Boolean, nullable=False) for b in BENEFITS),
+    Column("digital_access", CODE, nullable=False),
+    # Kept only for fairness audits, never as model features.
+    Column("language", CODE),
+    Column("disability", Boolean),
+    Column("nationality", CODE),
+    Column("qpv", Boolean),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("service_request_id", ID, primary_key=True),
+    Column("household_id", ID),
+    Column("channel", CODE, nullable=False),
+    Column("requested_datetime", DateTime, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("motive", String(80)),
+    Column("initial_service_code", CODE),
+    Column("service_code", CODE),
+    Column("agency_responsible", String(120)),
+    Column("status", CODE, nullable=False),
+    Column("assigned_datetime", DateTime),
+    Column("first_response_datetime", DateTime),
+    Column("closed_datetime", DateTime),
+    Column("expected_datetime", DateTime),
+    Column("updated_datetime", DateTime, nullable=False),
+    Column("reassignment_count", Integer, nullable=False, default=0),
+    Column("complaint", Boolean, nullable=False, default=False),
+    # Where the row came from: "api", "open311" or "import".
+    Column("source", CODE, nullable=False),
+    Index("ix_requests_household_time", "household_id", "requested_datetime"),
+    Index("ix_requests_time", "requested_datetime"),
+)
+
+accompaniment_events = Table(
+    "accompaniment_events",
+    metadata,
+    Column("event_id", ID, primary_key=True),
+    Column("household_id", ID, nullable=False),
+    Column("occurred_at", DateTime, nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("kind", CODE, nullable=False),
+    Column("service", CODE),
+    Column("amount", Float),
+    Column("crisis_kind", CODE),
+    Index("ix_events_household_time", "household_id", "occurred_at"),
+)
+
+predictions = Table(
+    "predictions",
+    metadata,
+    Column(
+        "service_request_id",
+        ID,
+        ForeignKey("requests.service_request_id"),
+        primary_key=True,
+    ),
+    Column("routed_service", CODE, nullable=False),
+    Column("abstained", Boolean, nullable=False),
+    Column("confidence", Float),
+    Column("suggestions", JSON, nullable=False),
+    Column("risk", Float),
+    Column("band", String(4)),
+    Column("urgent", Boolean, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("scored", Boolean, nullable=False),
+    Column("unscored_reason", String(200)),
+    Column("router_version", String(20)),
+    Column("risk_version", String(20)),
+    Column("created_at", DateTime, nullable=False),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("review_id", Integer, primary_key=True, autoincrement=True),
+    Column("service_request_id", ID, ForeignKey("requests.service_request_id"), nullable=False),
+    Column("reviewer", ID, nullable=False),
+    Column("band", String(4)),
+    Column("service", CODE),
+    Column("reason", Text),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_reviews_request", "service_request_id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("audit_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", ID, nullable=False),  # the API key id, never a person's name
+    Column("role", CODE, nullable=False),
+    Column("action", CODE, nullable=False),
+    Column("subject_type", CODE, nullable=False),
+    Column("subject_id", ID, nullable=False),
+    Index("ix_audit_subject", "subject_type", "subject_id"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", ID, primary_key=True),
+    Column("secret_hash", String(128), nullable=False),
+    Column("role", CODE, nullable=False),
+    Column("territory", String(80)),
+    Column("label", String(120)),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+)
+
+idempotency = Table(
+    "idempotency",
+    metadata,
+    Column("key_id", ID, primary_key=True),
+    Column("idempotency_key", String(200), primary_key=True),
+    Column("body_sha256", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response", JSON, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    path = make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(connection, _record) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return engine

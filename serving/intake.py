@@ -1,0 +1,264 @@
+"""Taking requests in: resolve the household, store the request, compute its features from
+the store, score it, and keep the prediction, in one transaction per call.
+
+A request accepted is a request stored: if scoring fails, the request is still stored,
+routed to the general desk and marked unscored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from features.build import LiveRequest
+from features.decisions import BAND_DEADLINE_HOURS
+from features.pseudonym import pseudonymise
+from features.vocabulary import GENERAL_DESK, GENERAL_DESK_LABEL, SERVICE_LABELS
+from serving.models import ModelHolder, ModelSet
+from serving.schemas import (
+    HouseholdReference,
+    ModelVersions,
+    ReasonOut,
+    RouteOut,
+    Suggestion,
+    TriageAnswer,
+    TriageRequest,
+    local_now,
+)
+from serving.scoring import Answer, score
+from serving.security import Principal, audit_rows
+from serving import db
+from serving.store import Store, typed_frame, utcnow
+
+log = logging.getLogger("aiguillage.intake")
+
+
+class UnknownHouseholdError(ValueError):
+    """Strict mode: some requests name households the store does not know."""
+
+    def __init__(self, positions: list[int]):
+        super().__init__("unknown household")
+        self.positions = positions
+
+
+class IdempotencyConflictError(ValueError):
+    """An Idempotency-Key reused with a different body."""
+
+
+def service_label(code: str) -> str:
+    return GENERAL_DESK_LABEL if code == GENERAL_DESK else SERVICE_LABELS.get(code, code)
+
+
+def _plain(value):
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def answer_model(request_id: str, row: dict, answer: Answer) -> TriageAnswer:
+    r = answer.route
+    return TriageAnswer(
+        request_id=request_id,
+        household_id=row["household_id"],
+        received_at=row["requested_datetime"],
+        route=RouteOut(
+            service=r.service,
+            label=service_label(r.service),
+            abstained=r.abstained,
+            confidence=r.confidence if r.suggestions else None,
+            suggestions=[
+                Suggestion(service=s, label=service_label(s), probability=p)
+                for s, p in r.suggestions
+            ],
+        ),
+        risk=answer.risk,
+        band=answer.band,
+        band_deadline_hours=BAND_DEADLINE_HOURS.get(answer.band) if answer.band else None,
+        urgent=answer.urgent,
+        reasons=[
+            ReasonOut(
+                feature=x.feature,
+                value=_plain(x.value),
+                contribution=x.contribution,
+                direction=x.direction,
+                text=x.text,
+            )
+            for x in answer.reasons
+        ],
+        scored=answer.scored,
+        unscored_reason=answer.unscored_reason,
+        model_versions=ModelVersions(router=answer.router_version, risk=answer.risk_version),
+    )
+
+
+def _request_row(request_id: str, household_id: str, request: TriageRequest, source: str):
+    received = request.received_at or local_now()
+    return {
+        "service_request_id": request_id,
+        "household_id": household_id,
+        "channel": request.channel.value,
+        "requested_datetime": received,
+        "description": request.description,
+        "motive": None,
+        "initial_service_code": None,
+        "service_code": None,
+        "agency_responsible": None,
+        "status": "open",
+        "assigned_datetime": None,
+        "first_response_datetime": None,
+        "closed_datetime": None,
+        "expected_datetime": None,
+        "updated_datetime": received,
+        "reassignment_count": 0,
+        "complaint": False,
+        "source": source,
+    }
+
+
+def _prediction_row(request_id: str, answer: Answer, answered: TriageAnswer) -> dict:
+    return {
+        "service_request_id": request_id,
+        "routed_service": answer.route.service,
+        "abstained": answer.route.abstained,
+        "confidence": answered.route.confidence,
+        "suggestions": [s.model_dump() for s in answered.route.suggestions],
+        "risk": answer.risk,
+        "band": answer.band,
+        "urgent": answer.urgent,
+        "reasons": [x.model_dump() for x in answered.reasons],
+        "scored": answer.scored,
+        "unscored_reason": answer.unscored_reason,
+        "router_version": answer.router_version,
+        "risk_version": answer.risk_version,
+        "created_at": utcnow(),
+    }
+
+
+def body_digest(payload: object) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _degraded(models: ModelSet, why: str) -> ModelSet:
+    return ModelSet(None, None, {**models.problems, "scoring": why})
+
+
+@dataclass
+class Intake:
+    store: Store
+    models: ModelHolder
+    pseudonym_key: bytes
+    strict_households: bool = False
+
+    def household_id(self, reference: HouseholdReference) -> str:
+        if reference.household_id is not None:
+            return reference.household_id
+        return pseudonymise(reference.household_source_id, self.pseudonym_key)
+
+    def _score(self, live: list[LiveRequest], rows: list[dict], models: ModelSet):
+        tables = self.store.history_frames(r.household_id for r in live)
+        stored = tables["requests"]
+        new = typed_frame(db.requests, rows)
+        tables["requests"] = pd.concat([stored, new], ignore_index=True) if len(stored) else new
+        try:
+            return score(live, tables, models)
+        except Exception as error:  # never lose a request: store it unscored
+            log.exception("scoring failed", extra={"error": type(error).__name__})
+            return score(live, tables, _degraded(models, "erreur interne de notation"))
+
+    def triage(
+        self,
+        principal: Principal,
+        requests: Sequence[TriageRequest],
+        source: str = "api",
+        idempotency_key: str | None = None,
+        body_hash: str | None = None,
+    ) -> list[TriageAnswer]:
+        if idempotency_key is not None:
+            stored = self.replay(principal, idempotency_key, body_hash)
+            if stored is not None:
+                return stored
+        households = [self.household_id(r) for r in requests]
+        if self.strict_households:
+            known = self.store.household_territories(households)
+            unknown = [i for i, h in enumerate(households) if h not in known]
+            if unknown:
+                raise UnknownHouseholdError(unknown)
+        ids = [uuid.uuid4().hex for _ in requests]
+        rows = [
+            _request_row(i, h, r, source) for i, h, r in zip(ids, households, requests, strict=True)
+        ]
+        live = [
+            LiveRequest(
+                household_id=row["household_id"],
+                requested_datetime=row["requested_datetime"],
+                channel=row["channel"],
+                description=row["description"],
+                service_request_id=row["service_request_id"],
+            )
+            for row in rows
+        ]
+        answers = self._score(live, rows, self.models.current)
+        out = [answer_model(i, row, a) for i, row, a in zip(ids, rows, answers, strict=True)]
+        for row, answer in zip(rows, answers, strict=True):
+            if not answer.route.abstained:
+                row["initial_service_code"] = answer.route.service
+        predictions = [_prediction_row(i, a, o) for i, a, o in zip(ids, answers, out, strict=True)]
+        # The caller reads each household's explained score: that read is audited.
+        audit = audit_rows(principal, "score", "household", households)
+        idempotency = None
+        if idempotency_key is not None:
+            idempotency = {
+                "key_id": principal.key_id,
+                "idempotency_key": idempotency_key,
+                "body_sha256": body_hash,
+                "status_code": 200,
+                "response": [o.model_dump(mode="json") for o in out],
+                "created_at": utcnow(),
+            }
+        if not self.store.save_scored_requests(rows, predictions, audit, idempotency):
+            return self.replay(principal, idempotency_key, body_hash)
+        return out
+
+    def replay(self, principal: Principal, key: str, body_hash: str | None):
+        """The stored answer of an earlier call with the same Idempotency-Key."""
+        stored = self.store.idempotent_answer(principal.key_id, key)
+        if stored is None:
+            return None
+        if stored["body_sha256"] != body_hash:
+            raise IdempotencyConflictError(key)
+        return [TriageAnswer.model_validate(a) for a in stored["response"]]
+
+
+def stored_answer(row: dict) -> TriageAnswer | None:
+    """The triage answer kept with a stored request (None if it was never scored)."""
+    if row.get("routed_service") is None:
+        return None
+    band = row["band"]
+    return TriageAnswer(
+        request_id=row["service_request_id"],
+        household_id=row["household_id"],
+        received_at=row["requested_datetime"],
+        route=RouteOut(
+            service=row["routed_service"],
+            label=service_label(row["routed_service"]),
+            abstained=row["abstained"],
+            confidence=row["confidence"],
+            suggestions=[Suggestion(**s) for s in row["suggestions"]],
+        ),
+        risk=row["risk"],
+        band=band,
+        band_deadline_hours=BAND_DEADLINE_HOURS.get(band) if band else None,
+        urgent=row["urgent"],
+        reasons=[ReasonOut(**x) for x in row["reasons"]],
+        scored=row["scored"],
+        unscored_reason=row["unscored_reason"],
+        model_versions=ModelVersions(router=row["router_version"], risk=row["risk_version"]),
+    )

@@ -1,0 +1,171 @@
+"""The champion models, loaded from the MLflow registry by alias and swapped in place.
+
+Models cross from training to serving through the registry only: the router and the risk
+model are scikit-learn estimators logged by MLflow, with their decision parameters
+(classes, thresholds, band cut-offs, feature lists) in the model's metadata. A request takes
+one ``ModelSet`` reference at its start, so a swap never changes models under it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+import mlflow
+from mlflow import MlflowClient
+
+from serving.config import RISK_MODEL, ROUTER_MODEL
+
+log = logging.getLogger("aiguillage.models")
+
+
+@dataclass(frozen=True)
+class RouterModel:
+    estimator: object
+    version: str
+    classes: list[str]
+    thresholds: dict[str, float]
+    features: list[str]
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    estimator: object  # calibrated: predict_proba gives the calibrated risk
+    version: str
+    features: list[str]
+    encoded_features: list[str]
+    band_cutoffs: list[float]
+    encoder: object  # the pipeline's encoding step (what LightGBM sees)
+    booster: object  # the uncalibrated LightGBM booster, for exact TreeSHAP contributions
+
+
+@dataclass(frozen=True)
+class ModelSet:
+    router: RouterModel | None = None
+    risk: RiskModel | None = None
+    problems: dict[str, str] = field(default_factory=dict)  # model name -> why it is missing
+
+    @property
+    def versions(self) -> dict[str, str | None]:
+        return {
+            "router": self.router.version if self.router else None,
+            "risk": self.risk.version if self.risk else None,
+        }
+
+
+def _load(client: MlflowClient, name: str, alias: str):
+    version = client.get_model_version_by_alias(name, alias)
+    uri = f"models:/{name}/{version.version}"  # pinned: the alias may move meanwhile
+    estimator = mlflow.sklearn.load_model(uri)
+    metadata = mlflow.models.get_model_info(uri).metadata or {}
+    return estimator, str(version.version), metadata
+
+
+def _inner_pipeline(calibrated):
+    """The fitted pipeline inside a calibrated, frozen estimator."""
+    estimator = calibrated.calibrated_classifiers_[0].estimator
+    return getattr(estimator, "estimator", estimator)
+
+
+def load_router(client: MlflowClient, alias: str) -> RouterModel:
+    estimator, version, metadata = _load(client, ROUTER_MODEL, alias)
+    return RouterModel(
+        estimator=estimator,
+        version=version,
+        classes=list(metadata["classes"]),
+        thresholds={k: float(v) for k, v in metadata["thresholds"].items()},
+        features=list(metadata["features"]),
+    )
+
+
+def load_risk(client: MlflowClient, alias: str) -> RiskModel:
+    estimator, version, metadata = _load(client, RISK_MODEL, alias)
+    pipeline = _inner_pipeline(estimator)
+    # One thread: a live request is a few rows, and LightGBM's pool costs milliseconds.
+    pipeline.named_steps["model"].set_params(n_jobs=1)
+    booster = pipeline.named_steps["model"].booster_
+    return RiskModel(
+        estimator=estimator,
+        version=version,
+        features=list(metadata["features"]),
+        encoded_features=list(metadata["encoded_features"]),
+        band_cutoffs=[float(c) for c in metadata["band_cutoffs"]],
+        encoder=pipeline.named_steps["encode"],
+        booster=booster,
+    )
+
+
+class ModelHolder:
+    """Holds the current ModelSet; ``refresh`` loads whatever the alias points to now and
+    swaps it in when a version changed. A failed load keeps the models already in use."""
+
+    def __init__(self, tracking_uri: str, alias: str):
+        self.tracking_uri = tracking_uri
+        self.alias = alias
+        self.current = ModelSet(problems={"router": "not loaded yet", "risk": "not loaded yet"})
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _wanted_versions(self, client: MlflowClient) -> dict[str, str | None]:
+        wanted = {}
+        for key, name in (("router", ROUTER_MODEL), ("risk", RISK_MODEL)):
+            try:
+                wanted[key] = str(client.get_model_version_by_alias(name, self.alias).version)
+            except Exception:  # no such model or alias yet
+                wanted[key] = None
+        return wanted
+
+    def refresh(self) -> bool:
+        """Load the models the alias names if they differ from the ones in use. Returns
+        True when something was swapped."""
+        with self._lock:
+            mlflow.set_tracking_uri(self.tracking_uri)
+            client = MlflowClient(self.tracking_uri)
+            current = self.current
+            wanted = self._wanted_versions(client)
+            if wanted == current.versions and not current.problems:
+                return False
+            models = {"router": current.router, "risk": current.risk}
+            problems = {}
+            for key, loader, name in (
+                ("router", load_router, ROUTER_MODEL),
+                ("risk", load_risk, RISK_MODEL),
+            ):
+                if wanted[key] is None:
+                    if models[key] is None:
+                        problems[key] = f"aucune version de {name} n'a l'alias @{self.alias}"
+                    continue
+                if models[key] is not None and models[key].version == wanted[key]:
+                    continue
+                try:
+                    models[key] = loader(client, self.alias)
+                    log.info("model loaded", extra={"model": name, "version": wanted[key]})
+                except Exception as error:  # keep serving with what we had
+                    log.warning("model load failed", extra={"model": name, "error": repr(error)})
+                    if models[key] is None:
+                        problems[key] = f"{name}@{self.alias} n'a pas pu être chargé : {error}"
+            swapped = ModelSet(models["router"], models["risk"], problems)
+            changed = swapped.versions != current.versions or problems != current.problems
+            self.current = swapped
+            return changed
+
+    def start_polling(self, every_seconds: float) -> None:
+        if every_seconds <= 0 or self._thread is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.wait(every_seconds):
+                try:
+                    self.refresh()
+                except Exception as error:  # the registry may be briefly unreachable
+                    log.warning("model poll failed", extra={"error": repr(error)})
+
+        self._thread = threading.Thread(target=loop, name="model-poll", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

@@ -1,0 +1,105 @@
+"""From live requests and their households' stored history to answers: route (or
+abstention), calibrated risk, priority band and the reasons in French.
+
+Features come from ``features.build.online_features`` (the code training used), decisions
+from ``features.decisions`` (the rules training evaluated). Without a model the request is
+still answered: routed to the general desk and marked unscored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from features.build import LiveRequest, model_inputs, online_features
+from features.decisions import Reason, Route, band, explicit_urgency, reasons, route
+from features.history import History
+from features.vocabulary import GENERAL_DESK
+from serving.models import ModelSet
+
+TOP_REASONS = 5
+
+
+@dataclass(frozen=True)
+class Answer:
+    route: Route
+    risk: float | None
+    band: str | None
+    urgent: bool
+    reasons: tuple[Reason, ...]
+    unscored_reason: str | None
+    router_version: str | None
+    risk_version: str | None
+
+    @property
+    def scored(self) -> bool:
+        return self.unscored_reason is None
+
+
+def _unrouted(n: int) -> list[Route]:
+    return [Route(GENERAL_DESK, 0.0, True, ()) for _ in range(n)]
+
+
+def _values(frame: pd.DataFrame, columns: list[str], row: int) -> dict[str, object]:
+    return {name: frame[name].iat[row] for name in columns}
+
+
+def score(
+    live: list[LiveRequest], tables: dict[str, pd.DataFrame], models: ModelSet
+) -> list[Answer]:
+    """Answers for live requests; ``tables`` holds their households' history (contract
+    frames, the live requests included)."""
+    history = History.from_tables(
+        tables["households"], tables["requests"], tables["accompaniment_events"]
+    )
+    frame = online_features(live, history)
+    urgent = np.array([explicit_urgency(t) for t in frame["text"]], dtype=bool)
+    n = len(live)
+
+    router = models.router
+    if router is not None:
+        probabilities = router.estimator.predict_proba(model_inputs(frame, router.features))
+        routes = route(probabilities, router.classes, router.thresholds)
+    else:
+        routes = _unrouted(n)
+
+    risk_model = models.risk
+    if risk_model is not None:
+        inputs = model_inputs(frame, risk_model.features)
+        risk = risk_model.estimator.predict_proba(inputs)[:, 1]
+        bands = band(risk, risk_model.band_cutoffs, urgent)
+        contributions = risk_model.booster.predict(
+            risk_model.encoder.transform(inputs), pred_contrib=True, num_threads=1
+        )
+        explained = [
+            tuple(
+                reasons(
+                    contributions[i],
+                    risk_model.encoded_features,
+                    _values(frame, risk_model.encoded_features, i),
+                    top=TOP_REASONS,
+                )
+            )
+            for i in range(n)
+        ]
+    else:
+        risk = [None] * n
+        bands = ["P2" if u else None for u in urgent]
+        explained = [()] * n
+
+    missing = "; ".join(models.problems.values()) or None
+    return [
+        Answer(
+            route=routes[i],
+            risk=None if risk[i] is None else float(risk[i]),
+            band=bands[i],
+            urgent=bool(urgent[i]),
+            reasons=explained[i],
+            unscored_reason=missing,
+            router_version=router.version if router else None,
+            risk_version=risk_model.version if risk_model else None,
+        )
+        for i in range(n)
+    ]

@@ -1,0 +1,219 @@
+"""The store: every request, prediction, accompaniment event, review and audit record.
+
+It is also the history the online features read: ``history_frames`` returns a household's
+rows as data-contract frames, the very tables training reads from files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from serving import db
+
+CONTRACT_TABLES = {
+    "households": db.households,
+    "requests": db.requests,
+    "accompaniment_events": db.accompaniment_events,
+}
+INSERT_CHUNK = 5_000
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def typed_frame(table, rows) -> pd.DataFrame:
+    """Rows (tuples or dicts) of a table as a frame with the contract's dtypes."""
+    frame = pd.DataFrame.from_records(rows, columns=[c.name for c in table.columns])
+    for column in table.columns:
+        if isinstance(column.type, db.DateTime):
+            frame[column.name] = pd.to_datetime(frame[column.name])
+        elif isinstance(column.type, db.Float):
+            frame[column.name] = frame[column.name].astype(np.float64)
+    return frame
+
+
+def _frame(connection: Connection, table, statement) -> pd.DataFrame:
+    return typed_frame(table, connection.execute(statement).all())
+
+
+class Store:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    # -- households' history, as contract frames -------------------------------------------
+    def history_frames(self, household_ids: Iterable[str]) -> dict[str, pd.DataFrame]:
+        ids = sorted({h for h in household_ids if h})
+        with self.engine.connect() as connection:
+            return {
+                name: _frame(connection, table, select(table).where(table.c.household_id.in_(ids)))
+                for name, table in CONTRACT_TABLES.items()
+            }
+
+    def household_territories(self, household_ids: Iterable[str]) -> dict[str, str]:
+        ids = sorted(set(household_ids))
+        table = db.households
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(table.c.household_id, table.c.territory).where(table.c.household_id.in_(ids))
+            ).all()
+        return dict(rows)
+
+    # -- writes ----------------------------------------------------------------------------
+    def save_scored_requests(
+        self,
+        requests: Sequence[dict],
+        predictions: Sequence[dict],
+        audit: Sequence[dict] = (),
+        idempotency: dict | None = None,
+    ) -> bool:
+        """Requests, their predictions, the audit rows and the idempotency record in one
+        transaction. Returns False when the idempotency key was taken concurrently (nothing
+        is written then)."""
+        try:
+            with self.engine.begin() as connection:
+                if idempotency is not None:
+                    connection.execute(insert(db.idempotency), [idempotency])
+                connection.execute(insert(db.requests), list(requests))
+                connection.execute(insert(db.predictions), list(predictions))
+                if audit:
+                    connection.execute(insert(db.audit_log), list(audit))
+        except IntegrityError:
+            if idempotency is not None and self.idempotent_answer(
+                idempotency["key_id"], idempotency["idempotency_key"]
+            ):
+                return False
+            raise
+        return True
+
+    def add_events(self, events: Sequence[dict]) -> tuple[int, int]:
+        """Insert accompaniment events; ids already stored are skipped (a sync can be
+        replayed). Returns (inserted, already known)."""
+        ids = [e["event_id"] for e in events]
+        table = db.accompaniment_events
+        with self.engine.begin() as connection:
+            known = set(
+                connection.execute(select(table.c.event_id).where(table.c.event_id.in_(ids)))
+                .scalars()
+                .all()
+            )
+            new = [e for e in events if e["event_id"] not in known]
+            if new:
+                connection.execute(insert(table), new)
+        return len(new), len(known)
+
+    def load_tables(self, tables: dict[str, pd.DataFrame], source: str = "import") -> dict:
+        """Bulk-load contract frames (a territory's history) into an empty store."""
+        counts = {}
+        with self.engine.begin() as connection:
+            for name, table in CONTRACT_TABLES.items():
+                frame = tables[name]
+                columns = [c.name for c in table.columns if c.name in frame.columns]
+                frame = frame[columns].astype(object).where(frame[columns].notna(), None)
+                if name == "requests":
+                    frame["source"] = source
+                records = frame.to_dict("records")
+                for record in records:
+                    for key, value in record.items():
+                        if isinstance(value, pd.Timestamp):
+                            record[key] = value.to_pydatetime()
+                for lo in range(0, len(records), INSERT_CHUNK):
+                    connection.execute(insert(table), records[lo : lo + INSERT_CHUNK])
+                counts[name] = len(records)
+        return counts
+
+    def audit(self, rows: Sequence[dict]) -> None:
+        if rows:
+            with self.engine.begin() as connection:
+                connection.execute(insert(db.audit_log), list(rows))
+
+    # -- reads -----------------------------------------------------------------------------
+    def request(self, service_request_id: str) -> dict | None:
+        r, p = db.requests, db.predictions
+        statement = (
+            select(r, *(c for c in p.columns if c.name != "service_request_id"))
+            .select_from(r.outerjoin(p, p.c.service_request_id == r.c.service_request_id))
+            .where(r.c.service_request_id == service_request_id)
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(statement).mappings().first()
+        return dict(row) if row else None
+
+    def timeline(self, household_id: str) -> dict[str, list[dict]]:
+        r, p, e = db.requests, db.predictions, db.accompaniment_events
+        with self.engine.connect() as connection:
+            requests = connection.execute(
+                select(r, p.c.routed_service, p.c.risk, p.c.band, p.c.abstained)
+                .select_from(r.outerjoin(p, p.c.service_request_id == r.c.service_request_id))
+                .where(r.c.household_id == household_id)
+                .order_by(r.c.requested_datetime)
+            ).mappings()
+            request_rows = [dict(row) for row in requests]
+            events = connection.execute(
+                select(e).where(e.c.household_id == household_id).order_by(e.c.occurred_at)
+            ).mappings()
+            event_rows = [dict(row) for row in events]
+        return {"requests": request_rows, "events": event_rows}
+
+    def household(self, household_id: str) -> dict | None:
+        table = db.households
+        with self.engine.connect() as connection:
+            row = (
+                connection.execute(select(table).where(table.c.household_id == household_id))
+                .mappings()
+                .first()
+            )
+        return dict(row) if row else None
+
+    def count(self, table_name: str) -> int:
+        table = db.metadata.tables[table_name]
+        with self.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+
+    # -- API keys and idempotency ----------------------------------------------------------
+    def add_key(self, row: dict) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(insert(db.api_keys), [row])
+
+    def key(self, key_id: str) -> dict | None:
+        table = db.api_keys
+        with self.engine.connect() as connection:
+            row = (
+                connection.execute(select(table).where(table.c.key_id == key_id)).mappings().first()
+            )
+        return dict(row) if row else None
+
+    def revoke_key(self, key_id: str) -> bool:
+        table = db.api_keys
+        with self.engine.begin() as connection:
+            result = connection.execute(
+                update(table)
+                .where(table.c.key_id == key_id, table.c.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
+        return result.rowcount > 0
+
+    def idempotent_answer(self, key_id: str, idempotency_key: str) -> dict | None:
+        table = db.idempotency
+        with self.engine.connect() as connection:
+            row = (
+                connection.execute(
+                    select(table).where(
+                        table.c.key_id == key_id, table.c.idempotency_key == idempotency_key
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        return dict(row) if row else None
