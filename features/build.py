@@ -104,6 +104,18 @@ def _instant(value) -> np.datetime64:
     return np.datetime64(pd.Timestamp(value).to_datetime64(), "s")
 
 
+def model_inputs(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """A model's input columns as an MLflow signature describes them and JSON carries them:
+    categories as plain strings (None when missing), booleans as floats."""
+    out = frame[list(columns)].copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.CategoricalDtype):
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
+        elif out[column].dtype == bool:
+            out[column] = out[column].astype(np.float64)
+    return out
+
+
 def online_values(requests: list[LiveRequest], history: History) -> dict[str, np.ndarray]:
     """Feature values of live requests (categories as codes): what a model consumes."""
     queries = Queries(
