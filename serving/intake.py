@@ -20,6 +20,7 @@ from features.build import LiveRequest
 from features.decisions import BAND_DEADLINE_HOURS
 from features.pseudonym import pseudonymise
 from features.vocabulary import GENERAL_DESK, GENERAL_DESK_LABEL, SERVICE_LABELS
+from serving import db
 from serving.models import ModelHolder, ModelSet
 from serving.schemas import (
     HouseholdReference,
@@ -33,7 +34,6 @@ from serving.schemas import (
 )
 from serving.scoring import Answer, score
 from serving.security import Principal, audit_rows
-from serving import db
 from serving.store import Store, typed_frame, utcnow
 
 log = logging.getLogger("aiguillage.intake")

@@ -1,0 +1,186 @@
+"""POST /v1/triage and /batch against real champion models and a real SQLite store."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from features.vocabulary import GENERAL_DESK, SERVICES
+from tests.serving.conftest import HOLDOUT_DAYS
+
+pytestmark = pytest.mark.xdist_group("serving")
+
+
+@pytest.fixture(scope="module")
+def held_out(territory_tables) -> pd.DataFrame:
+    from serving.demo import holdout_start
+
+    requests = territory_tables["requests"]
+    cutoff = holdout_start(requests, HOLDOUT_DAYS)
+    period = requests[requests["requested_datetime"] >= cutoff]
+    return period.sort_values("requested_datetime").head(120)
+
+
+def payload(row) -> dict:
+    return {
+        "household_id": row.household_id,
+        "channel": row.channel,
+        "description": row.description,
+        "received_at": row.requested_datetime.isoformat(),
+    }
+
+
+def test_a_triage_answers_route_risk_band_reasons_and_versions(service, held_out):
+    row = next(held_out.itertuples())
+    response = service.client.post(
+        "/v1/triage", json=payload(row), headers=service.headers("intake")
+    )
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["household_id"] == row.household_id
+    assert answer["route"]["service"] in (*SERVICES, GENERAL_DESK)
+    assert len(answer["route"]["suggestions"]) == 3
+    assert 0 < answer["risk"] < 1 and answer["band"] in ("P1", "P2", "P3", "P4")
+    assert answer["scored"] and answer["unscored_reason"] is None
+    assert answer["reasons"] and all(r["text"] for r in answer["reasons"])
+    contributions = [abs(r["contribution"]) for r in answer["reasons"]]
+    assert contributions == sorted(contributions, reverse=True)
+    versions = service.state.models.current.versions
+    assert answer["model_versions"] == versions and versions["router"] is not None
+    # Stored before the answer, with its prediction.
+    stored = service.store.request(answer["request_id"])
+    assert (
+        stored["description"] == row.description
+        and stored["routed_service"] == answer["route"]["service"]
+    )
+    assert stored["risk"] == pytest.approx(answer["risk"])
+
+
+def test_routes_and_abstentions_follow_the_thresholds(service, held_out):
+    batch = {"requests": [payload(r) for r in held_out.itertuples()]}
+    response = service.client.post(
+        "/v1/triage/batch", json=batch, headers=service.headers("intake")
+    )
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert len(results) == len(held_out)
+    thresholds = service.state.models.current.router.thresholds
+    abstained = [r for r in results if r["route"]["abstained"]]
+    routed = [r for r in results if not r["route"]["abstained"]]
+    assert abstained and routed  # both happen on a real period
+    for r in routed:
+        assert r["route"]["confidence"] >= thresholds[r["route"]["service"]]
+        assert r["route"]["suggestions"][0]["service"] == r["route"]["service"]
+    for r in abstained:
+        top = r["route"]["suggestions"]
+        assert r["route"]["service"] == GENERAL_DESK
+        assert top[0]["probability"] < thresholds[top[0]["service"]]
+        assert [s["probability"] for s in top] == sorted(
+            (s["probability"] for s in top), reverse=True
+        )
+    accuracy = np.mean(
+        [
+            r["route"]["service"] == t
+            for r, t in zip(results, held_out["service_code"], strict=True)
+            if not r["route"]["abstained"]
+        ]
+    )
+    assert accuracy > 0.8
+
+
+def test_online_answers_equal_the_batch_features_of_the_same_history(service, held_out):
+    """The risk served equals the risk of the training code path (batch features over the
+    store's tables, the new request included) scored by the same model."""
+    from features.build import batch_features, model_inputs
+
+    row = held_out.iloc[5]
+    answer = service.client.post(
+        "/v1/triage", json=payload(row), headers=service.headers("intake")
+    ).json()
+    tables = service.store.history_frames([row.household_id])
+    tables["requests"] = tables["requests"].drop(columns=["source"])
+    frame = batch_features(tables)
+    mine = frame[frame["service_request_id"] == answer["request_id"]]
+    risk = service.state.models.current.risk
+    expected = risk.estimator.predict_proba(model_inputs(mine, risk.features))[:, 1]
+    assert answer["risk"] == pytest.approx(float(expected[0]), rel=1e-9)
+
+
+def test_a_batch_is_stored_in_one_transaction(service, held_out):
+    before = service.store.count("requests")
+    rows = [payload(r) for r in held_out.head(10).itertuples()]
+    rows[7]["channel"] = "pigeon"
+    response = service.client.post(
+        "/v1/triage/batch", json={"requests": rows}, headers=service.headers("intake")
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][:4] == ["body", "requests", 7, "channel"]
+    assert service.store.count("requests") == before
+    rows[7]["channel"] = "courriel"
+    response = service.client.post(
+        "/v1/triage/batch", json={"requests": rows}, headers=service.headers("intake")
+    )
+    assert response.status_code == 200
+    assert service.store.count("requests") == before + 10
+    assert service.store.count("predictions") == 10  # history rows carry none
+
+
+def test_an_idempotency_key_gives_the_same_answer_and_one_row(service, held_out):
+    row = payload(held_out.iloc[3])
+    headers = {**service.headers("intake"), "Idempotency-Key": "intake-42"}
+    before = service.store.count("requests")
+    first = service.client.post("/v1/triage", json=row, headers=headers)
+    second = service.client.post("/v1/triage", json=row, headers=headers)
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json()
+    assert service.store.count("requests") == before + 1
+    other = service.client.post(
+        "/v1/triage", json={**row, "description": row["description"] + " Merci."}, headers=headers
+    )
+    assert other.status_code == 422 and other.json()["detail"][0]["loc"] == [
+        "header",
+        "Idempotency-Key",
+    ]
+    assert service.store.count("requests") == before + 1
+
+
+def test_a_source_id_is_pseudonymised_on_arrival(service):
+    from features.pseudonym import pseudonymise
+    from tests.support import TEST_KEY
+
+    body = {
+        "household_source_id": "CAF-123456",
+        "channel": "guichet",
+        "description": "Je souhaite une aide pour ma facture d'électricité.",
+    }
+    answer = service.client.post("/v1/triage", json=body, headers=service.headers("intake")).json()
+    assert answer["household_id"] == pseudonymise("CAF-123456", TEST_KEY)
+    with service.store.engine.connect() as connection:
+        dump = "\n".join(str(r) for r in connection.exec_driver_sql("SELECT * FROM requests").all())
+    assert "CAF-123456" not in dump
+
+
+def test_without_models_the_service_is_degraded_but_loses_nothing(make_service, settings, tmp_path):
+    from serving.config import Settings
+
+    empty = Settings(
+        data_dir=settings.data_dir,
+        mlflow_tracking_uri=f"sqlite:///{tmp_path / 'empty-registry.db'}",
+        model_poll_seconds=0,
+    )
+    service = make_service(empty)
+    ready = service.client.get("/ready")
+    assert ready.status_code == 503
+    assert ready.json()["degraded"] and any("champion" in r for r in ready.json()["reasons"])
+    body = {
+        "household_source_id": "x1",
+        "channel": "courriel",
+        "description": "Bonjour, une question.",
+    }
+    response = service.client.post("/v1/triage", json=body, headers=service.headers("intake"))
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["route"]["service"] == GENERAL_DESK and not answer["scored"]
+    assert answer["unscored_reason"] and answer["risk"] is None
+    assert service.store.request(answer["request_id"])["scored"] is False
