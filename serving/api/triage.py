@@ -24,11 +24,13 @@ IdempotencyKey = Annotated[
 
 
 def _unknown(error: UnknownHouseholdError, prefix: tuple) -> HTTPException:
+    """A 422 per unknown household; ``prefix`` is the location of the request list in the
+    body (None for a single request)."""
     return HTTPException(
         422,
         [
             {
-                "loc": [*prefix, i, "household_id"],
+                "loc": ["body", "household_id"] if prefix is None else [*prefix, i, "household_id"],
                 "msg": "unknown household (strict mode)",
                 "type": "unknown_household",
             }
@@ -76,7 +78,7 @@ async def triage_one(
     """Store one request, compute its features from the store and answer with its route
     (or the abstention and the top 3), its calibrated risk, band and reasons."""
     body = request.model_dump(mode="json")
-    answers = await run_triage(state, principal, [request], key, body, ("body",))
+    answers = await run_triage(state, principal, [request], key, body, None)
     return answers[0]
 
 
