@@ -1,0 +1,231 @@
+"""The store on both backends: SQLite (embedded default) and PostgreSQL (for real, when a
+server is reachable on 127.0.0.1:5432; otherwise these cases skip and say so)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+pytestmark = pytest.mark.xdist_group("serving")
+
+POSTGRES_ADMIN = os.environ.get(
+    "AIGUILLAGE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_database():
+    """A fresh database on the local PostgreSQL server, dropped afterwards."""
+    import psycopg
+    from sqlalchemy import make_url
+
+    admin = make_url(POSTGRES_ADMIN)
+    try:
+        connection = psycopg.connect(
+            host=admin.host,
+            port=admin.port,
+            user=admin.username,
+            dbname=admin.database,
+            autocommit=True,
+            connect_timeout=3,
+        )
+    except psycopg.OperationalError as error:
+        pytest.skip(
+            f"PostgreSQL not reachable at {admin.host}:{admin.port} ({error}); "
+            "the store was tested on SQLite only"
+        )
+    name = f"aiguillage_test_{uuid.uuid4().hex[:10]}"
+    connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        connection.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture
+def store(store_url):
+    from serving.db import make_engine
+    from serving.migrate import upgrade
+    from serving.store import Store
+
+    engine = make_engine(store_url)
+    upgrade(engine)
+    yield Store(engine)
+    engine.dispose()
+
+
+def _request(i: int, household: str = "h_" + "1" * 20) -> dict:
+    import datetime as dt
+
+    when = dt.datetime(2026, 3, 1, 9) + dt.timedelta(hours=i)
+    return {
+        "service_request_id": f"r{i}-{uuid.uuid4().hex[:6]}",
+        "household_id": household,
+        "channel": "courriel",
+        "requested_datetime": when,
+        "description": "Bonjour.",
+        "motive": None,
+        "initial_service_code": None,
+        "service_code": None,
+        "agency_responsible": None,
+        "status": "open",
+        "assigned_datetime": None,
+        "first_response_datetime": None,
+        "closed_datetime": None,
+        "expected_datetime": None,
+        "updated_datetime": when,
+        "reassignment_count": 0,
+        "complaint": False,
+        "source": "api",
+    }
+
+
+def _prediction(request_id: str) -> dict:
+    from serving.store import utcnow
+
+    return {
+        "service_request_id": request_id,
+        "routed_service": "logement",
+        "abstained": False,
+        "confidence": 0.97,
+        "suggestions": [{"service": "logement", "probability": 0.97}],
+        "risk": 0.1,
+        "band": "P3",
+        "urgent": False,
+        "reasons": [],
+        "scored": True,
+        "unscored_reason": None,
+        "router_version": "1",
+        "risk_version": "1",
+        "created_at": utcnow(),
+    }
+
+
+def test_migrations_create_every_table_and_are_idempotent(store):
+    from serving.db import metadata
+    from serving.migrate import current_tables, upgrade
+
+    assert set(metadata.tables) <= current_tables(store.engine)
+    upgrade(store.engine)  # a second upgrade is a no-op
+    assert store.count("requests") == 0
+
+
+def test_a_territory_reads_back_as_the_same_features(store, small_territory):
+    """What the store holds feeds the feature code exactly as the files do."""
+    from features.build import batch_features
+
+    households = small_territory.households["household_id"].iloc[:150]
+    tables = {
+        name: frame[frame["household_id"].isin(households)]
+        for name, frame in small_territory.tables().items()
+        if name in ("households", "requests", "accompaniment_events")
+    }
+    store.load_tables(tables)
+    read = store.history_frames(households)
+    read["requests"] = read["requests"].drop(columns=["source"])
+    ours = batch_features(read).sort_values("service_request_id").reset_index(drop=True)
+    theirs = batch_features(tables).sort_values("service_request_id").reset_index(drop=True)
+    assert len(ours) == len(tables["requests"]) > 100
+    numeric = [c for c in ours.columns if ours[c].dtype == np.float64]
+    np.testing.assert_allclose(ours[numeric].to_numpy(), theirs[numeric].to_numpy(), equal_nan=True)
+    pd.testing.assert_frame_equal(ours.drop(columns=numeric), theirs.drop(columns=numeric))
+
+
+def test_a_request_and_its_prediction_are_written_together_or_not_at_all(store):
+    row = _request(1)
+    broken = {**_prediction(row["service_request_id"]), "routed_service": None}  # NOT NULL
+    with pytest.raises(IntegrityError):
+        store.save_scored_requests([row], [broken])
+    assert store.count("requests") == 0
+    assert store.save_scored_requests([row], [_prediction(row["service_request_id"])])
+    assert store.request(row["service_request_id"])["routed_service"] == "logement"
+
+
+def test_concurrent_retries_with_one_idempotency_key_store_one_row(store):
+    from serving.store import utcnow
+
+    outcomes = []
+    barrier = threading.Barrier(4)
+
+    def attempt() -> None:
+        row = _request(2)
+        record = {
+            "key_id": "k1",
+            "idempotency_key": "same",
+            "body_sha256": "abc",
+            "status_code": 200,
+            "response": [{"request_id": row["service_request_id"]}],
+            "created_at": utcnow(),
+        }
+        barrier.wait()
+        outcomes.append(
+            store.save_scored_requests([row], [_prediction(row["service_request_id"])], (), record)
+        )
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == [False, False, False, True]
+    assert store.count("requests") == 1
+    kept = store.idempotent_answer("k1", "same")["response"][0]["request_id"]
+    assert store.request(kept) is not None
+
+
+def test_event_sync_skips_known_ids(store):
+    import datetime as dt
+
+    event = {
+        "event_id": "e1",
+        "household_id": "h_" + "2" * 20,
+        "occurred_at": dt.datetime(2026, 1, 2),
+        "recorded_at": dt.datetime(2026, 1, 3),
+        "kind": "entretien",
+        "service": None,
+        "amount": None,
+        "crisis_kind": None,
+    }
+    assert store.add_events([event]) == (1, 0)
+    assert store.add_events([event, {**event, "event_id": "e2"}]) == (1, 1)
+    assert store.count("accompaniment_events") == 2
+
+
+def test_the_service_runs_on_postgresql(make_service, registry_uri, tmp_path):
+    from serving.config import Settings
+
+    for url in _postgres_database():
+        settings = Settings(
+            data_dir=tmp_path,
+            database_url=url,
+            mlflow_tracking_uri=registry_uri,
+            model_poll_seconds=0,
+        )
+        service = make_service(settings)
+        body = {
+            "household_source_id": "pg-1",
+            "channel": "courriel",
+            "description": "Aide au logement.",
+        }
+        headers = {**service.headers("intake"), "Idempotency-Key": "pg-retry"}
+        first = service.client.post("/v1/triage", json=body, headers=headers)
+        again = service.client.post("/v1/triage", json=body, headers=headers)
+        assert first.status_code == 200 and first.json() == again.json()
+        assert first.json()["scored"]
+        assert service.store.count("requests") == 1
+        service.client.__exit__(None, None, None)
+        service.store.engine.dispose()
