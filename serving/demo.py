@@ -18,6 +18,9 @@ from sklearn.metrics import roc_auc_score
 
 from features.tables import read_tables
 
+# A retried request waits up to about 30 s in all: long enough for a restart.
+RETRIES = 20
+
 
 def holdout_start(requests: pd.DataFrame, days: int) -> pd.Timestamp:
     """Start of the held-out period: ``days`` before the last request, at midnight."""
@@ -141,7 +144,7 @@ def replay(
             if delay > 0:
                 time.sleep(delay)
             answer = None
-            for attempt in range(5):  # the same Idempotency-Key makes retries safe
+            for attempt in range(RETRIES):  # the same Idempotency-Key makes retries safe
                 try:
                     response = client.post(
                         "/v1/triage",
@@ -153,7 +156,7 @@ def replay(
                         break
                 except httpx.TransportError:
                     pass
-                time.sleep(0.2 * (attempt + 1))
+                time.sleep(min(2.0, 0.2 * (attempt + 1)))
             with lock:
                 figures.sent += 1
                 if answer is None:
