@@ -28,17 +28,18 @@ def train_run(
     ] = 0.95,
     candidates: Annotated[
         str, typer.Option(help="Router candidates to compare, comma-separated.")
-    ] = "linear,lightgbm",
+    ] = "linear",
 ) -> None:
     """Train the routers and the risk model, evaluate, log to MLflow, register challengers."""
     from rich.console import Console
 
     from training.config import RouterConfig, TrainConfig
     from training.pipeline import train
+    from training.router import CANDIDATES
 
     console = Console(stderr=True)
     kinds = tuple(k.strip() for k in candidates.split(",") if k.strip())
-    unknown = set(kinds) - {"linear", "lightgbm"}
+    unknown = set(kinds) - set(CANDIDATES)
     if unknown or not kinds:
         raise typer.BadParameter(f"unknown candidates {sorted(unknown)}", param_hint="--candidates")
     config = TrainConfig(router=RouterConfig(target_precision=target_precision, candidates=kinds))

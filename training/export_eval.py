@@ -12,13 +12,10 @@ The evaluation:
   on the whole file;
 - splits by arrival time with the project's ``training.data.temporal_split`` (60% train,
   20% validation, 20% test by default);
-- fits our router exactly as ``training.router.fit_router`` does (the candidate pipelines
-  of ``training.router.CANDIDATES``, sigmoid calibration on the first half of the
-  validation period, ``choose_thresholds`` on the second half), but reading only the
-  columns an export has: ``fit_router`` selects every router feature, household ones
-  included, so ``fit_export_router`` narrows the same pipeline to the columns present
-  (and leaves out the services the calibration half never saw, which sklearn cannot
-  calibrate; see its docstring);
+- fits our router with ``training.router.fit_routers`` (the project's shared inputs and
+  candidates, temperature scaling on the first half of the validation period,
+  ``choose_thresholds`` on the second half), reading only the router features an export
+  has;
 - fits a plain baseline in the same run: TF-IDF words (1-2) + characters (2-5) on the
   text only, logistic regression, no calibration, thresholds chosen the same way;
 - scores both on the test period with ``training.evaluate.router_metrics``.
@@ -35,10 +32,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
@@ -48,7 +43,7 @@ from features.text import normalise_texts
 from training.config import RouterConfig, SplitConfig
 from training.data import Split, temporal_split
 from training.evaluate import router_metrics
-from training.router import CANDIDATES, ROUTER_FEATURES, thresholds_and_macro_f1
+from training.router import ROUTER_FEATURES, fit_routers, thresholds_and_macro_f1
 
 # The router features one request carries by itself (no household, no history).
 REQUEST_SOURCES = ("description", "channel", "requested_datetime")
@@ -104,23 +99,6 @@ def split_periods(frame: pd.DataFrame, config: SplitConfig) -> tuple[Split, np.n
     return split, split.period(frame["requested_datetime"])
 
 
-def restrict_columns(pipeline: Pipeline, columns: Sequence[str]) -> Pipeline:
-    """The same router pipeline, reading only ``columns``: each transformer of its column
-    step keeps the columns present, and a transformer left with none is dropped."""
-    step: ColumnTransformer = pipeline.named_steps["columns"]
-    kept = []
-    for name, transformer, selected in step.transformers:
-        if isinstance(selected, str):
-            if selected in columns:
-                kept.append((name, transformer, selected))
-        else:
-            present = [c for c in selected if c in columns]
-            if present:
-                kept.append((name, transformer, present))
-    step.set_params(transformers=kept)
-    return pipeline
-
-
 @dataclass
 class ExportModel:
     """A fitted model, its per-class thresholds and the columns it reads."""
@@ -132,7 +110,6 @@ class ExportModel:
     validation_macro_f1: float
     columns: tuple[str, ...]
     seconds: float = 0.0  # fitting, calibration and thresholds
-    left_out: list[str] = field(default_factory=list)  # training services it cannot offer
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         return self.model.predict_proba(frame[list(self.columns)])
@@ -156,57 +133,33 @@ def _thresholded(
     return ExportModel(kind, model, classes, thresholds, macro_f1, columns, seconds)
 
 
-def fit_export_router(
-    kind: str,
+def fit_export_routers(
+    kinds: Sequence[str],
     config: RouterConfig,
     train: pd.DataFrame,
     y_train: pd.Series,
     validation: pd.DataFrame,
     y_validation: pd.Series,
     columns: Sequence[str] = EXPORT_FEATURES,
-) -> ExportModel:
-    """``training.router.fit_router`` for frames that hold only ``columns``: the same
-    candidate pipeline, calibrated on the first half of validation (in time order),
-    thresholds chosen on the second half.
-
-    Two adaptations, both without effect when every training service appears in the
-    calibration half (the result is then ``fit_router``'s, as a test checks):
-
-    - ``CalibratedClassifierCV`` takes its classes from the calibration labels and
-      refuses a model that knows others. A service absent from the first half of
-      validation cannot be calibrated, so it is left out of the model (its requests
-      are still in the threshold half and the test period, where they count as errors);
-    - the frozen pipeline is calibrated on one split holding the whole calibration half:
-      a frozen model predicts the same in every fold, so this is the calibration of the
-      default 5 folds, without their demand of 5 requests per service.
-    """
+) -> list[ExportModel]:
+    """``training.router.fit_routers`` on the columns an export has: the same shared
+    inputs and candidates, temperature scaling on the first half of validation (every
+    service kept), thresholds chosen on the second half."""
     started = time.perf_counter()
-    columns = tuple(columns)
-    half = len(validation) // 2
-    calibration, y_calibration = validation.iloc[:half], y_validation.iloc[:half]
-    offered = sorted(set(y_train) & set(y_calibration))
-    fit_rows = y_train.isin(offered).to_numpy()
-    pipeline = restrict_columns(CANDIDATES[kind](config), columns)
-    pipeline.fit(train.loc[fit_rows, list(columns)], y_train[fit_rows].to_numpy())
-    calibration_rows = y_calibration.isin(offered).to_numpy()
-    every = np.arange(int(calibration_rows.sum()))
-    calibrated = CalibratedClassifierCV(
-        FrozenEstimator(pipeline), method="sigmoid", cv=[(every, every)]
-    )
-    calibrated.fit(
-        calibration.loc[calibration_rows, list(columns)], y_calibration[calibration_rows]
-    )
-    model = _thresholded(
-        kind,
-        calibrated,
-        columns,
-        config,
-        validation.iloc[half:],
-        y_validation.iloc[half:],
-        started,
-    )
-    model.left_out = sorted(set(y_train) - set(offered))
-    return model
+    routers = fit_routers(kinds, config, train, y_train, validation, y_validation, columns)
+    seconds = (time.perf_counter() - started) / max(len(routers), 1)
+    return [
+        ExportModel(
+            kind,
+            router.model,
+            router.classes,
+            router.thresholds,
+            router.validation_macro_f1,
+            router.columns,
+            seconds,
+        )
+        for kind, router in routers.items()
+    ]
 
 
 def baseline_pipeline() -> Pipeline:
@@ -269,7 +222,6 @@ class ExportEvaluation:
     seconds: dict[str, float] = field(default_factory=dict)  # fitting time per model
     validation_macro_f1: dict[str, float] = field(default_factory=dict)
     offered: dict[str, int] = field(default_factory=dict)  # services each model can route to
-    left_out: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     total_seconds: float = 0.0
 
@@ -318,20 +270,16 @@ def evaluate_export(
         test_services_unseen=len(set(labels["test"]) - set(labels["train"])),
         columns=tuple(columns),
     )
-    fitted: list[ExportModel] = []
-    for kind in kinds:
-        say(f"Our router ({kind})…")
-        fitted.append(
-            fit_export_router(
-                kind,
-                router,
-                parts["train"],
-                labels["train"],
-                parts["validation"],
-                labels["validation"],
-                columns=columns,
-            )
-        )
+    say(f"Our router ({', '.join(kinds)})…")
+    fitted = fit_export_routers(
+        kinds,
+        router,
+        parts["train"],
+        labels["train"],
+        parts["validation"],
+        labels["validation"],
+        columns=columns,
+    )
     say("Plain baseline (TF-IDF + logistic regression)…")
     fitted.append(
         fit_baseline(
@@ -350,7 +298,6 @@ def evaluate_export(
         evaluation.seconds[model.kind] = model.seconds
         evaluation.validation_macro_f1[model.kind] = model.validation_macro_f1
         evaluation.offered[model.kind] = len(model.classes)
-        evaluation.left_out[model.kind] = model.left_out
     evaluation.total_seconds = time.perf_counter() - started
     return evaluation
 
@@ -376,8 +323,8 @@ def export_title(data_dir: Path | str) -> str:
 
 
 MODEL_LABELS = {
-    "linear": "ours: linear router (TF-IDF + LR, calibrated)",
-    "lightgbm": "ours: LightGBM router (TF-IDF + GBM, calibrated)",
+    "linear": "ours: linear router (TF-IDF + categories, LR, temperature-scaled)",
+    "lightgbm": "ours: LightGBM router (TF-IDF + categories, GBM, temperature-scaled)",
     BASELINE: "plain baseline: TF-IDF words + chars, LR, text only, uncalibrated",
 }
 
@@ -425,12 +372,6 @@ def report_markdown(evaluation: ExportEvaluation, title: str = "an imported expo
             if not lost
             else f"**{kind}** does **not** beat the plain baseline on {', '.join(lost)}."
         )
-        if e.left_out.get(kind):
-            notes.append(
-                f"{kind}: {len(e.left_out[kind])} service(s) of the training period never "
-                "appear in the calibration half of validation; they cannot be calibrated and "
-                "are left out of the model (their test requests count as errors)."
-            )
     validation = ", ".join(f"{k} {v:.4f}" for k, v in e.validation_macro_f1.items())
     notes += [
         *e.notes,

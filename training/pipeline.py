@@ -8,7 +8,6 @@ import json
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from training.data import Dataset, Split, load_dataset, temporal_split
 from training.evaluate import fairness_table, risk_metrics, router_metrics
 from training.report import write_report
 from training.risk import ENCODED_FEATURES, RISK_FEATURES, FittedRisk, fit_risk, risk_inputs
-from training.router import ROUTER_FEATURES, FittedRouter, fit_router
+from training.router import ROUTER_FEATURES, FittedRouter, fit_routers
 from training.tracking import CHALLENGER, SKOPS_TRUSTED_TYPES, configure, set_alias
 
 REFERENCE_ROWS = 5_000
@@ -147,29 +146,24 @@ def train(
         )
         test_routes = features[masks["route_test"]]
         say("Router candidates: " + ", ".join(config.router.candidates) + "…")
-        # Candidates train side by side: LightGBM and the linear solver release the GIL.
-        with ThreadPoolExecutor(max_workers=len(config.router.candidates)) as pool:
-            futures = {
-                kind: pool.submit(
-                    fit_router,
-                    kind,
-                    config.router,
-                    features[masks["route_train"]],
-                    route_label[masks["route_train"]],
-                    features[masks["route_validation"]],
-                    route_label[masks["route_validation"]],
-                )
-                for kind in config.router.candidates
-            }
-            routers: dict[str, FittedRouter] = {k: f.result() for k, f in futures.items()}
+        # One shared input step, then each candidate in turn (LightGBM uses both cores).
+        routers = fit_routers(
+            config.router.candidates,
+            config.router,
+            features[masks["route_train"]],
+            route_label[masks["route_train"]],
+            features[masks["route_validation"]],
+            route_label[masks["route_validation"]],
+        )
+        y_route = route_label[masks["route_test"]].to_numpy()
+        evaluated = {}
         for kind, fitted in routers.items():
-            metrics, _, _ = router_metrics(
-                route_label[masks["route_test"]].to_numpy(),
-                fitted.predict_proba(test_routes),
-                fitted.classes,
-                fitted.thresholds,
+            evaluated[kind] = router_metrics(
+                y_route, fitted.predict_proba(test_routes), fitted.classes, fitted.thresholds
             )
+            metrics = evaluated[kind][0]
             mlflow.log_metric(f"router_{kind}_validation_macro_f1", fitted.validation_macro_f1)
+            mlflow.log_metric(f"router_{kind}_temperature", fitted.extra["temperature"])
             mlflow.log_metrics({f"router_{kind}_test_{k}": v for k, v in metrics.items()})
         router = max(routers.values(), key=lambda r: r.validation_macro_f1)
         mlflow.log_param("router.chosen", router.kind)
@@ -184,11 +178,7 @@ def train(
         )
 
         say("Evaluation on the test period…")
-        y_route = route_label[masks["route_test"]].to_numpy()
-        proba = router.predict_proba(test_routes)
-        r_metrics, per_class, confusion = router_metrics(
-            y_route, proba, router.classes, router.thresholds
-        )
+        r_metrics, per_class, confusion = evaluated[router.kind]
         test_risk = features[masks["risk_test"]]
         y_risk = risk_label[masks["risk_test"]].to_numpy()
         p_risk = risk.predict_risk(test_risk)

@@ -81,6 +81,7 @@ def risk_pipeline(config: RiskConfig) -> Pipeline:
         n_estimators=config.rounds,
         learning_rate=config.learning_rate,
         num_leaves=config.num_leaves,
+        max_depth=config.max_depth,
         min_child_samples=config.min_child_samples,
         subsample=0.8,
         subsample_freq=1,

@@ -1,24 +1,27 @@
-"""The router: French text, channel and household context -> calibrated probabilities over
-the 12 services, and per-class thresholds that decide when to abstain.
+"""The router: French text, channel, calendar and household context -> calibrated
+probabilities over the services, and per-class thresholds that decide when to abstain.
 
-Two candidates are fitted on the training period: a linear model (TF-IDF word and
-character n-grams + logistic regression) and LightGBM (on a smaller TF-IDF vocabulary).
-Each is calibrated on the first half of the validation period; thresholds are chosen on
-the second half to reach the target precision per class while routing as much as
-possible. The better candidate by macro-F1 on the validation period is kept.
+The input step (TF-IDF of the text, one-hot categories, scaled counts) is fitted once on
+the training period and shared by the candidates, which read the blocks they need from the
+same sparse matrix: a linear model (logistic regression on the text and the categories) and
+LightGBM (the most frequent words, the categories and the history counts). The calendar
+(hour, weekday, month) is one-hot encoded, so a month never seen in training adds nothing
+instead of being extrapolated. Each candidate is calibrated by temperature scaling on the
+first half of the validation period (every class kept, folded into the model); thresholds
+are chosen on the second half to reach the target precision per class while routing as
+much as possible. The better candidate by macro-F1 on that second half is kept.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from lightgbm import LGBMClassifier
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.frozen import FrozenEstimator
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -26,91 +29,109 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from features.registry import BY_NAME, features_for
+from training.calibration import fit_temperature, fold_temperature, logits
 from training.config import RouterConfig
 
 ROUTER_FEATURES: tuple[str, ...] = features_for("router")
-CATEGORICAL = tuple(n for n in ROUTER_FEATURES if BY_NAME[n].kind == "categorical")
-NUMERIC = tuple(n for n in ROUTER_FEATURES if BY_NAME[n].kind in ("numeric", "boolean"))
+CALENDAR = tuple(n for n in ("hour", "weekday", "month") if n in ROUTER_FEATURES)
+CATEGORICAL = tuple(n for n in ROUTER_FEATURES if BY_NAME[n].kind == "categorical") + CALENDAR
+NUMERIC = tuple(
+    n for n in ROUTER_FEATURES if BY_NAME[n].kind in ("numeric", "boolean") and n not in CALENDAR
+)
 MIN_ROUTED_PER_CLASS = 5  # a threshold needs at least this many validation decisions
+# The blocks of the shared input matrix each candidate reads.
+BLOCKS = {
+    "linear": ("words", "chars", "categories"),
+    "lightgbm": ("words", "categories", "numbers"),
+}
 
 
-def _context(scale: bool) -> list[tuple]:
-    numeric = make_pipeline(SimpleImputer(strategy="constant", fill_value=-1.0))
-    if scale:
-        numeric.steps.append(("scale", StandardScaler()))
-    return [
-        ("context", OneHotEncoder(handle_unknown="ignore", min_frequency=5), list(CATEGORICAL)),
-        ("numbers", numeric, list(NUMERIC)),
-    ]
-
-
-def linear_router(config: RouterConfig) -> Pipeline:
-    text = [
+def router_inputs(config: RouterConfig, columns: Sequence[str]) -> ColumnTransformer:
+    """The shared input step over the router features present in ``columns``."""
+    present = set(columns)
+    blocks: list[tuple] = [
         (
             "words",
             TfidfVectorizer(
                 ngram_range=(1, 2),
-                min_df=2,
+                min_df=config.word_min_df,
                 sublinear_tf=True,
                 max_features=config.max_word_features,
                 dtype=np.float32,
             ),
             "text",
-        ),
-        (
-            "chars",
-            TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=(2, 5),
-                min_df=3,
-                sublinear_tf=True,
-                max_features=config.max_char_features,
-                dtype=np.float32,
-            ),
-            "text",
-        ),
-    ]
-    return Pipeline(
-        [
-            ("columns", ColumnTransformer([*text, *_context(scale=True)], sparse_threshold=1.0)),
-            ("model", LogisticRegression(C=config.linear_c, max_iter=300, tol=1e-3)),
-        ]
-    )
-
-
-def lgbm_router(config: RouterConfig) -> Pipeline:
-    text = [
-        (
-            "words",
-            TfidfVectorizer(
-                ngram_range=(1, 2),
-                min_df=3,
-                sublinear_tf=True,
-                max_features=config.lgbm_max_text_features,
-                dtype=np.float32,
-            ),
-            "text",
         )
     ]
-    model = LGBMClassifier(
-        n_estimators=config.lgbm_rounds,
-        learning_rate=config.lgbm_learning_rate,
-        num_leaves=31,
-        min_child_samples=10,
-        colsample_bytree=config.lgbm_colsample,
-        random_state=config.seed,
-        n_jobs=2,
-        verbose=-1,
-    )
-    return Pipeline(
-        [
-            ("columns", ColumnTransformer([*text, *_context(scale=False)], sparse_threshold=1.0)),
-            ("model", model),
-        ]
-    )
+    if config.char_ngrams:
+        blocks.append(
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(2, 5),
+                    min_df=config.char_min_df,
+                    sublinear_tf=True,
+                    max_features=config.max_char_features,
+                    dtype=np.float32,
+                ),
+                "text",
+            )
+        )
+    categories = [c for c in CATEGORICAL if c in present]
+    if categories:
+        encoder = OneHotEncoder(handle_unknown="ignore", min_frequency=config.min_category_count)
+        blocks.append(("categories", encoder, categories))
+    numbers = [c for c in NUMERIC if c in present]
+    if numbers:
+        scaled = make_pipeline(
+            SimpleImputer(strategy="constant", fill_value=-1.0), StandardScaler()
+        )
+        blocks.append(("numbers", scaled, numbers))
+    return ColumnTransformer(blocks, sparse_threshold=1.0)
 
 
-CANDIDATES = {"linear": linear_router, "lightgbm": lgbm_router}
+def candidate_columns(kind: str, inputs: ColumnTransformer, config: RouterConfig) -> np.ndarray:
+    """Indices of the shared matrix that candidate ``kind`` reads."""
+    chosen = []
+    for name in BLOCKS[kind]:
+        if name not in inputs.output_indices_:
+            continue
+        block = inputs.output_indices_[name]
+        indices = np.arange(block.start, block.stop)
+        if kind == "lightgbm" and name == "words":
+            # The words found in most requests (lowest inverse document frequency).
+            idf = inputs.named_transformers_["words"].idf_
+            indices = indices[
+                np.sort(np.argsort(idf, kind="stable")[: config.lgbm_max_text_features])
+            ]
+        chosen.append(indices)
+    return np.concatenate(chosen)
+
+
+def candidate_model(kind: str, config: RouterConfig):
+    if kind == "linear":
+        return LogisticRegression(
+            C=config.linear_c,
+            class_weight=config.class_weight,
+            max_iter=config.linear_max_iter,
+            tol=config.linear_tol,
+        )
+    if kind == "lightgbm":
+        return LGBMClassifier(
+            n_estimators=config.lgbm_rounds,
+            learning_rate=config.lgbm_learning_rate,
+            num_leaves=config.lgbm_leaves,
+            min_child_samples=10,
+            colsample_bytree=config.lgbm_colsample,
+            class_weight=config.class_weight,
+            random_state=config.seed,
+            n_jobs=2,
+            verbose=-1,
+        )
+    raise ValueError(f"unknown router candidate {kind!r}")
+
+
+CANDIDATES = tuple(BLOCKS)
 
 
 def choose_thresholds(
@@ -150,14 +171,55 @@ def thresholds_and_macro_f1(
 @dataclass
 class FittedRouter:
     kind: str
-    model: CalibratedClassifierCV
+    model: Pipeline  # inputs -> select -> calibrated model; predict_proba on a DataFrame
     classes: list[str]
     thresholds: dict[str, float]
     validation_macro_f1: float
+    columns: tuple[str, ...] = ROUTER_FEATURES
     extra: dict = field(default_factory=dict)
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
-        return self.model.predict_proba(frame[list(ROUTER_FEATURES)])
+        return self.model.predict_proba(frame[list(self.columns)])
+
+
+def fit_routers(
+    kinds: Sequence[str],
+    config: RouterConfig,
+    train: pd.DataFrame,
+    y_train: pd.Series,
+    validation: pd.DataFrame,
+    y_validation: pd.Series,
+    columns: Sequence[str] = ROUTER_FEATURES,
+) -> dict[str, FittedRouter]:
+    """Fit the shared input step once, then each candidate on its blocks; calibrate on the
+    first half of validation (in time order), choose thresholds on the second half."""
+    columns = tuple(c for c in ROUTER_FEATURES if c in set(columns))
+    inputs = router_inputs(config, columns)
+    matrix = inputs.fit_transform(train[list(columns)]).tocsr()
+    half = len(validation) // 2
+    calibration = inputs.transform(validation.iloc[:half][list(columns)]).tocsr()
+    later = inputs.transform(validation.iloc[half:][list(columns)]).tocsr()
+    y_calibration = y_validation.iloc[:half].to_numpy(dtype=object)
+    y_later = y_validation.iloc[half:].to_numpy(dtype=object)
+    fitted = {}
+    for kind in kinds:
+        indices = candidate_columns(kind, inputs, config)
+        select = ColumnTransformer([("keep", "passthrough", indices)], sparse_threshold=1.0)
+        select.fit(matrix)
+        model = candidate_model(kind, config).fit(matrix[:, indices], y_train.to_numpy())
+        classes = [str(c) for c in model.classes_]
+        temperature = fit_temperature(
+            logits(model, calibration[:, indices]), y_calibration, classes
+        )
+        fold_temperature(model, temperature)
+        thresholds, macro_f1 = thresholds_and_macro_f1(
+            model.predict_proba(later[:, indices]), y_later, classes, config
+        )
+        pipeline = Pipeline([("inputs", inputs), ("select", select), ("model", model)])
+        fitted[kind] = FittedRouter(
+            kind, pipeline, classes, thresholds, macro_f1, columns, {"temperature": temperature}
+        )
+    return fitted
 
 
 def fit_router(
@@ -167,15 +229,7 @@ def fit_router(
     y_train: pd.Series,
     validation: pd.DataFrame,
     y_validation: pd.Series,
+    columns: Sequence[str] = ROUTER_FEATURES,
 ) -> FittedRouter:
-    pipeline = CANDIDATES[kind](config)
-    pipeline.fit(train[list(ROUTER_FEATURES)], y_train.to_numpy())
-    half = len(validation) // 2  # validation is in time order: calibrate, then threshold
-    calibrated = CalibratedClassifierCV(FrozenEstimator(pipeline), method="sigmoid")
-    calibrated.fit(validation.iloc[:half][list(ROUTER_FEATURES)], y_validation.iloc[:half])
-    classes = [str(c) for c in calibrated.classes_]
-    later = validation.iloc[half:][list(ROUTER_FEATURES)]
-    thresholds, macro_f1 = thresholds_and_macro_f1(
-        calibrated.predict_proba(later), y_validation.iloc[half:].to_numpy(), classes, config
-    )
-    return FittedRouter(kind, calibrated, classes, thresholds, macro_f1)
+    """One candidate (see ``fit_routers``)."""
+    return fit_routers((kind,), config, train, y_train, validation, y_validation, columns)[kind]

@@ -19,18 +19,15 @@ from training.tracking import CHALLENGER, CHAMPION, version_for
 pytestmark = pytest.mark.xdist_group("training-registry")
 
 FAST = TrainConfig(
-    router=RouterConfig(lgbm_rounds=25, max_word_features=8_000, max_char_features=8_000),
+    router=RouterConfig(candidates=("linear", "lightgbm"), lgbm_rounds=25, max_word_features=8_000),
     risk=RiskConfig(rounds=120),
 )
 WEAK = TrainConfig(
     router=RouterConfig(
-        lgbm_rounds=2,
-        lgbm_max_text_features=20,
         max_word_features=30,
-        max_char_features=30,
         linear_c=0.001,
     ),
-    risk=RiskConfig(rounds=1, num_leaves=2),
+    risk=RiskConfig(rounds=1, num_leaves=2, max_depth=1),
 )
 
 
