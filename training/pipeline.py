@@ -25,7 +25,13 @@ from training.evaluate import fairness_table, risk_metrics, router_metrics
 from training.report import write_report
 from training.risk import ENCODED_FEATURES, RISK_FEATURES, FittedRisk, fit_risk, risk_inputs
 from training.router import ROUTER_FEATURES, FittedRouter, fit_routers
-from training.tracking import CHALLENGER, SKOPS_TRUSTED_TYPES, configure, set_alias
+from training.tracking import (
+    CHALLENGER,
+    SKOPS_TRUSTED_TYPES,
+    configure,
+    model_requirements,
+    set_alias,
+)
 
 REFERENCE_ROWS = 5_000
 # Never in a reference sample, an artifact or a report: free text and identifiers.
@@ -87,6 +93,7 @@ def _log_model(model, name: str, registered: str, example: pd.DataFrame, metadat
         signature=infer_signature(example, model.predict_proba(example)),
         input_example=example,
         skops_trusted_types=SKOPS_TRUSTED_TYPES,
+        pip_requirements=model_requirements(),
         metadata=metadata,
     )
     return str(info.registered_model_version)

@@ -2,14 +2,13 @@
 probabilities over the services, and per-class thresholds that decide when to abstain.
 
 The input step (TF-IDF of the text, one-hot categories, scaled counts) is fitted once on
-the training period and shared by the candidates, which read the blocks they need from the
-same sparse matrix: a linear model (logistic regression on the text and the categories) and
-LightGBM (the most frequent words, the categories and the history counts). The calendar
-(hour, weekday, month) is one-hot encoded, so a month never seen in training adds nothing
-instead of being extrapolated. Each candidate is calibrated by temperature scaling on the
-first half of the validation period (every class kept, folded into the model); thresholds
-are chosen on the second half to reach the target precision per class while routing as
-much as possible. The better candidate by macro-F1 on that second half is kept.
+the training period and shared by the candidates, which read their blocks of the same
+sparse matrix: a linear model (logistic regression on the text and the categories) and
+LightGBM (the most frequent words, the categories and the numbers). Each candidate is
+calibrated by temperature scaling on the first half of the validation period (every class
+kept, folded into the model); thresholds are chosen on the second half to reach the target
+precision per class while routing as much as possible. The better candidate by macro-F1
+on that second half is kept.
 """
 
 from __future__ import annotations
@@ -33,7 +32,10 @@ from training.calibration import fit_temperature, fold_temperature, logits
 from training.config import RouterConfig
 
 ROUTER_FEATURES: tuple[str, ...] = features_for("router")
-CALENDAR = tuple(n for n in ("hour", "weekday", "month") if n in ROUTER_FEATURES)
+# Hour and weekday are categories (office hours, week-ends), one-hot encoded. The month
+# stays a number, read by LightGBM only: a linear model would extrapolate it, and one-hot
+# months a time split has not seen yet would only shift the scores.
+CALENDAR = tuple(n for n in ("hour", "weekday") if n in ROUTER_FEATURES)
 CATEGORICAL = tuple(n for n in ROUTER_FEATURES if BY_NAME[n].kind == "categorical") + CALENDAR
 NUMERIC = tuple(
     n for n in ROUTER_FEATURES if BY_NAME[n].kind in ("numeric", "boolean") and n not in CALENDAR

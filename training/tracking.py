@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from importlib import metadata
 from pathlib import Path
 
 import mlflow
@@ -29,6 +30,16 @@ SKOPS_TRUSTED_TYPES = [
     "sklearn.frozen._frozen.FrozenEstimator",
     "sklearn.isotonic.IsotonicRegression",
 ]
+
+
+# What loading a logged model needs, pinned to the versions that trained it. Given
+# explicitly, so MLflow does not infer them by loading each model in a subprocess.
+MODEL_PACKAGES = ("mlflow", "scikit-learn", "lightgbm", "skops", "numpy", "pandas", "scipy")
+
+
+def model_requirements() -> list[str]:
+    """Pip requirements of a logged model: the packages above at their installed versions."""
+    return [f"{name}=={metadata.version(name)}" for name in MODEL_PACKAGES]
 
 
 def configure(data_dir: Path = Path("data")) -> str:

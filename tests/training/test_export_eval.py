@@ -20,6 +20,7 @@ from features.importers import import_file, load_spec
 from features.registry import BY_NAME
 from features.text import normalise_texts
 from features.vocabulary import CHANNELS
+from tests.training.frames import router_frame as router_frame_with_every_feature
 from training.cli import train_app
 from training.config import RouterConfig, SplitConfig
 from training.export_eval import (
@@ -29,15 +30,14 @@ from training.export_eval import (
     LABEL,
     SIGNALEN_MACRO_F1,
     evaluate_export,
-    fit_export_router,
+    fit_export_routers,
     keep_frequent,
     read_export,
     report_markdown,
-    restrict_columns,
     router_frame,
     split_periods,
 )
-from training.router import CANDIDATES, ROUTER_FEATURES, fit_router
+from training.router import ROUTER_FEATURES
 
 pytestmark = pytest.mark.xdist_group("boston")
 
@@ -165,73 +165,17 @@ def test_class_filter_and_time_split(synthetic_export: Path) -> None:
 # --- fitting: the project's router, narrowed to the columns an export has -----------------
 
 
-def test_restrict_columns_reads_only_the_export_columns() -> None:
-    pipeline = restrict_columns(CANDIDATES["linear"](RouterConfig()), EXPORT_FEATURES)
-    read = {
-        column
-        for _, _, selected in pipeline.named_steps["columns"].transformers
-        for column in ([selected] if isinstance(selected, str) else selected)
-    }
-    assert read == set(EXPORT_FEATURES)
-
-
-def _full_router_frame(rows: int, seed: int) -> tuple[pd.DataFrame, pd.Series]:
-    """Every router feature (household ones included), three services spelt out in text."""
-    rng = np.random.default_rng(seed)
-    services = np.array(["cadre_de_vie", "logement", "etat_civil_citoyennete"])
-    words = {
-        "cadre_de_vie": ["trottoir", "eclairage", "voirie", "dechets"],
-        "logement": ["loyer", "logement", "bailleur", "humidite"],
-        "etat_civil_citoyennete": ["passeport", "carte", "identite", "naissance"],
-    }
-    label = services[rng.integers(3, size=rows)]
-    frame = {}
-    for name in ROUTER_FEATURES:
-        kind = BY_NAME[name].kind
-        if kind == "text":
-            frame[name] = [
-                " ".join(rng.choice(words[s if rng.random() < 0.8 else "logement"], size=3))
-                for s in label
-            ]
-        elif kind == "categorical":
-            dtype = CATEGORY_DTYPES[name]
-            frame[name] = pd.Categorical(rng.choice(list(dtype.categories), size=rows), dtype=dtype)
-        elif kind == "boolean":
-            frame[name] = rng.random(rows) < 0.3
-        else:
-            frame[name] = np.where(rng.random(rows) < 0.1, np.nan, rng.poisson(2.0, rows))
-    return pd.DataFrame(frame), pd.Series(label, name=LABEL)
-
-
-def test_same_router_as_fit_router_when_every_service_is_frequent() -> None:
-    """With all router features and every service in the calibration half, the adaptation
-    is the project's ``fit_router``: same classes, probabilities and thresholds."""
-    frame, label = _full_router_frame(900, seed=3)
-    train, validation, test = frame.iloc[:540], frame.iloc[540:720], frame.iloc[720:]
-    config = RouterConfig()
-    ours = fit_export_router(
-        "linear", config, train, label.iloc[:540], validation, label.iloc[540:720],
-        columns=ROUTER_FEATURES,
-    )  # fmt: skip
-    project = fit_router("linear", config, train, label.iloc[:540], validation, label[540:720])
-    assert ours.classes == project.classes
-    assert ours.left_out == []
-    assert ours.thresholds == pytest.approx(project.thresholds, abs=1e-12)
-    assert ours.validation_macro_f1 == pytest.approx(project.validation_macro_f1, abs=1e-12)
-    np.testing.assert_allclose(ours.predict_proba(test), project.predict_proba(test), atol=1e-12)
-
-
-def test_a_service_missing_from_the_calibration_half_is_left_out() -> None:
-    frame, label = _full_router_frame(600, seed=4)
+def test_export_router_reads_only_the_export_columns() -> None:
+    frame, label = router_frame_with_every_feature(600, seed=4)
+    label.iloc[:40] = "seasonal"  # only at the start of training: absent from calibration
     frame = frame[list(EXPORT_FEATURES)]
-    label = label.copy()
-    label.iloc[:40] = "seasonal"  # only at the start of training
-    model = fit_export_router(
-        "linear", RouterConfig(), frame.iloc[:360], label.iloc[:360], frame.iloc[360:480],
+    (model,) = fit_export_routers(
+        ("linear",), RouterConfig(), frame.iloc[:360], label.iloc[:360], frame.iloc[360:480],
         label.iloc[360:480],
     )  # fmt: skip
-    assert model.left_out == ["seasonal"]
-    assert "seasonal" not in model.classes
+    assert model.columns == EXPORT_FEATURES
+    assert list(model.model.named_steps["inputs"].feature_names_in_) == list(EXPORT_FEATURES)
+    assert "seasonal" in model.classes  # temperature scaling keeps every service
     assert model.predict_proba(frame.iloc[480:]).shape == (120, len(model.classes))
 
 
@@ -244,8 +188,7 @@ def test_evaluation_on_a_synthetic_export(synthetic_export: Path) -> None:
     assert evaluation.rows_kept == sum(q[2] for q in QUEUES) - 4
     assert sum(evaluation.period_rows.values()) == evaluation.rows_kept
     assert set(evaluation.metrics) == {"linear", BASELINE}
-    assert evaluation.left_out["linear"] == ["PWDx_Snow Removal"]
-    assert evaluation.left_out[BASELINE] == []
+    assert evaluation.offered["linear"] == evaluation.offered[BASELINE] == len(QUEUES) - 1
     for metrics in evaluation.metrics.values():
         assert set(HEADLINE) <= set(metrics)
         assert 0 <= metrics["coverage"] <= 1
