@@ -28,16 +28,17 @@ demo-data: $(STAMP)
 		$(BIN)/aiguillage data synth --households $(HOUSEHOLDS) --years $(YEARS) --seed $(SEED) --out $(DATA); \
 	fi
 
-# Once the scoring service exists (serving/app.py), `serve` also trains and promotes a
-# champion when none is registered, then starts the service. Until then it stops after
-# the data with a message saying so.
+# The whole demo: territory, champion models (trained and promoted when the registry has
+# none), the store loaded with the territory's history, one key per role, the service.
 serve: demo-data
-	@if $(BIN)/python -c "import serving.app" 2>/dev/null; then \
-		$(BIN)/aiguillage serve up --data $(DATA) --host $(HOST) --port $(PORT); \
-	else \
-		echo "Demo territory ready in $(DATA). The scoring service is not built yet"; \
-		echo "(it arrives with the serving package); nothing more to start."; \
-	fi
+	@$(BIN)/aiguillage serve check --data-dir data 2>/dev/null || { \
+		$(BIN)/aiguillage train run --data $(DATA) --mlflow-dir data && \
+		$(BIN)/aiguillage models promote --data $(DATA) --mlflow-dir data; }
+	@$(BIN)/aiguillage store load --data $(DATA) --data-dir data
+	@echo "Demo API keys (one per role):"
+	@$(BIN)/aiguillage keys demo --data-dir data
+	@echo "Serving on http://$(HOST):$(PORT) (OpenAPI: http://$(HOST):$(PORT)/docs)"
+	@$(BIN)/aiguillage serve up --host $(HOST) --port $(PORT) --data-dir data
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

@@ -51,6 +51,21 @@ def serve_up(
     )
 
 
+@serve_app.command("check")
+def serve_check(data_dir: DataDirOption = Path("data")) -> None:
+    """Exit 0 when the registry names a champion router and risk model, 1 otherwise."""
+    from serving.config import Settings
+    from serving.models import ModelHolder
+
+    settings = Settings(data_dir=data_dir)
+    holder = ModelHolder(settings.resolved_tracking_uri, settings.model_alias)
+    holder.refresh()
+    problems = holder.current.problems
+    for problem in problems.values():
+        typer.echo(problem, err=True)
+    raise typer.Exit(code=1 if problems else 0)
+
+
 @keys_app.command("create")
 def keys_create(
     role: Annotated[str, typer.Option(help="intake, social_worker, data_scientist or admin.")],
@@ -75,6 +90,34 @@ def keys_create(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--territory") from None
     typer.echo(key)
+
+
+@keys_app.command("demo")
+def keys_demo(
+    territory: Annotated[str, typer.Option(help="The demo social worker's territory.")] = "nord",
+    data_dir: DataDirOption = Path("data"),
+) -> None:
+    """One key per role for the demo, made once and kept in data/secrets (mode 0600)."""
+    import json
+    import os
+
+    from serving.security import Role, create_key
+
+    path = data_dir / "secrets" / "demo-keys.json"
+    if not path.exists():
+        store = _store(data_dir)
+        keys = {
+            role.value: create_key(
+                store, role, territory if role == Role.social_worker else None, "demo"
+            )
+            for role in Role
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(keys, handle, indent=2)
+    for role, key in json.loads(path.read_text()).items():
+        typer.echo(f"{role:15} {key}")
 
 
 @keys_app.command("revoke")

@@ -62,6 +62,14 @@ def _local_past_time(value: dt.datetime) -> dt.datetime:
 PastTime = Annotated[dt.datetime, AfterValidator(_local_past_time)]
 
 
+def as_local_aware(value: dt.datetime) -> dt.datetime:
+    """Stored (naive, local) times leave with their offset: RFC 3339 date-times."""
+    return value.replace(tzinfo=LOCAL_TIME) if value.tzinfo is None else value
+
+
+LocalTime = Annotated[dt.datetime, AfterValidator(as_local_aware)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -126,7 +134,7 @@ class ModelVersions(BaseModel):
 class TriageAnswer(BaseModel):
     request_id: str
     household_id: str | None
-    received_at: dt.datetime
+    received_at: LocalTime
     route: RouteOut
     risk: float | None
     band: str | None
@@ -175,7 +183,7 @@ class RequestDetail(BaseModel):
     request_id: str
     household_id: str | None
     channel: str
-    received_at: dt.datetime
+    received_at: LocalTime
     description: str
     status: str
     service_code: str | None
@@ -184,7 +192,7 @@ class RequestDetail(BaseModel):
 
 
 class TimelineEntry(BaseModel):
-    at: dt.datetime
+    at: LocalTime
     type: str  # "demande" or "suivi"
     id: str
     label: str

@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.concurrency import run_in_threadpool
 
 from features.vocabulary import AUDIT_ONLY_ATTRIBUTES, CHANNEL_LABELS, EVENT_KIND_LABELS
-from serving.api.deps import CaseReader, IntakeCaller, State
+from serving.api.deps import AUTH_ERRORS, NOT_FOUND, CaseReader, IntakeCaller, State
 from serving.intake import service_label, stored_answer
 from serving.schemas import (
     EventBatch,
@@ -15,14 +15,15 @@ from serving.schemas import (
     RequestDetail,
     Timeline,
     TimelineEntry,
+    as_local_aware,
     local_now,
 )
 from serving.security import Principal, audit_rows
 from serving.store import Store
 
-router = APIRouter(prefix="/v1", tags=["cases"])
+router = APIRouter(prefix="/v1", tags=["cases"], responses=AUTH_ERRORS | NOT_FOUND)
 
-NOT_FOUND = "Introuvable, ou hors de votre territoire."
+OUT_OF_REACH = "Introuvable, ou hors de votre territoire."
 
 
 def _check_territory(store: Store, principal: Principal, household_id: str | None) -> None:
@@ -30,14 +31,14 @@ def _check_territory(store: Store, principal: Principal, household_id: str | Non
     does not exist (404 rather than 403: ids are not confirmed to outsiders)."""
     territory = store.household_territories([household_id]).get(household_id)
     if not principal.sees_territory(territory):
-        raise HTTPException(404, NOT_FOUND)
+        raise HTTPException(404, OUT_OF_REACH)
 
 
 @router.get("/requests/{request_id}", response_model=RequestDetail, summary="Une demande")
 def get_request(request_id: str, state: State, principal: CaseReader) -> RequestDetail:
     row = state.store.request(request_id)
     if row is None:
-        raise HTTPException(404, NOT_FOUND)
+        raise HTTPException(404, OUT_OF_REACH)
     _check_territory(state.store, principal, row["household_id"])
     state.store.audit(audit_rows(principal, "read_request", "request", [request_id]))
     return RequestDetail(
@@ -89,7 +90,7 @@ def timeline(household_id: str, state: State, principal: CaseReader) -> Timeline
             id=e["event_id"],
             label=EVENT_KIND_LABELS.get(e["kind"], e["kind"]),
             detail={
-                "recorded_at": e["recorded_at"].isoformat(),
+                "recorded_at": as_local_aware(e["recorded_at"]).isoformat(),
                 "service": e["service"],
                 "amount": e["amount"],
                 "crisis_kind": e["crisis_kind"],

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 
+from serving.schemas import Problem
 from serving.security import Principal, Role, authenticate
 from serving.state import ServiceState
 
@@ -57,3 +58,17 @@ IntakeCaller = Annotated[Principal, Depends(require(Role.intake))]
 CaseReader = Annotated[Principal, Depends(require(Role.social_worker))]
 ModelReader = Annotated[Principal, Depends(require(Role.data_scientist))]
 Admin = Annotated[Principal, Depends(require())]
+
+
+def _problem(description: str) -> dict:
+    return {"model": Problem, "description": description}
+
+
+# Error answers, documented in the OpenAPI schema for the routes that can give them.
+AUTH_ERRORS = {
+    401: _problem("Clé d'API absente ou invalide."),
+    403: _problem("Rôle non autorisé."),
+    413: _problem("Corps de requête trop volumineux."),
+    429: _problem("Trop de requêtes pour cette clé."),
+}
+NOT_FOUND = {404: _problem("Introuvable, ou hors du territoire de la clé.")}

@@ -13,12 +13,19 @@ from fastapi import APIRouter, Form, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 
 from features.vocabulary import SERVICE_LABELS
-from serving.api.deps import IntakeCaller, State
+from serving.api.deps import AUTH_ERRORS, NOT_FOUND, IntakeCaller, State
 from serving.api.triage import IdempotencyKey, run_triage
 from serving.intake import service_label
-from serving.schemas import Channel, RequestText, Service, SourceId, TriageRequest
+from serving.schemas import (
+    Channel,
+    RequestText,
+    Service,
+    SourceId,
+    TriageRequest,
+    as_local_aware,
+)
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"])
+router = APIRouter(prefix="/open311/v2", tags=["open311"], responses=AUTH_ERRORS | NOT_FOUND)
 
 
 class Open311Service(BaseModel):
@@ -101,10 +108,12 @@ def get_request(request_id: str, state: State, _: IntakeCaller) -> list[Open311R
             status=row["status"],
             service_code=code,
             service_name=service_label(code),
-            requested_datetime=row["requested_datetime"].isoformat(),
-            updated_datetime=row["updated_datetime"].isoformat(),
+            requested_datetime=as_local_aware(row["requested_datetime"]).isoformat(),
+            updated_datetime=as_local_aware(row["updated_datetime"]).isoformat(),
             expected_datetime=(
-                row["expected_datetime"].isoformat() if row["expected_datetime"] else None
+                as_local_aware(row["expected_datetime"]).isoformat()
+                if row["expected_datetime"]
+                else None
             ),
             agency_responsible=row["agency_responsible"],
         )

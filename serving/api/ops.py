@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from serving.api.deps import Admin, ModelReader, State
+from serving.api.deps import AUTH_ERRORS, Admin, ModelReader, State
 
 router = APIRouter(tags=["operations"])
 
@@ -17,7 +17,11 @@ def health() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/ready", summary="Modèles chargés et base joignable")
+@router.get(
+    "/ready",
+    summary="Modèles chargés et base joignable",
+    responses={503: {"description": "Pas prêt (ou dégradé), avec les raisons."}},
+)
 def ready(state: State) -> JSONResponse:
     """200 when the store answers and both models are loaded; 503 otherwise, with the
     reasons. A degraded service still stores and routes requests to the general desk."""
@@ -37,7 +41,7 @@ def ready(state: State) -> JSONResponse:
     return JSONResponse(body, status_code=200 if not reasons else 503)
 
 
-@router.get("/metrics", summary="Métriques Prometheus")
+@router.get("/metrics", summary="Métriques Prometheus", response_class=PlainTextResponse)
 def metrics(state: State) -> Response:
     return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
@@ -54,12 +58,16 @@ def _models_body(state) -> dict:
     }
 
 
-@router.get("/v1/models", summary="Versions et alias des modèles en service")
+@router.get("/v1/models", summary="Versions et alias des modèles en service", responses=AUTH_ERRORS)
 def models(state: State, _: ModelReader) -> dict:
     return _models_body(state)
 
 
-@router.post("/v1/admin/models/reload", summary="Recharger les modèles de l'alias")
+@router.post(
+    "/v1/admin/models/reload",
+    summary="Recharger les modèles de l'alias",
+    responses=AUTH_ERRORS,
+)
 async def reload_models(state: State, _: Admin) -> dict:
     """Look at the registry now; swap in the versions the alias names, without restart."""
     swapped = await run_in_threadpool(state.models.refresh)

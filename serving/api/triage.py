@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException
 from fastapi.concurrency import run_in_threadpool
 
-from serving.api.deps import IntakeCaller, State
+from serving.api.deps import AUTH_ERRORS, IntakeCaller, State
 from serving.intake import IdempotencyConflictError, UnknownHouseholdError, body_digest
 from serving.schemas import TriageAnswer, TriageBatch, TriageBatchAnswer, TriageRequest
 
-router = APIRouter(prefix="/v1", tags=["triage"])
+router = APIRouter(prefix="/v1", tags=["triage"], responses=AUTH_ERRORS)
 
 IdempotencyKey = Annotated[
     str | None,
