@@ -5,6 +5,10 @@ A ``History`` holds the contract tables as sorted numpy arrays keyed by
 before t" question becomes a binary search. The same object serves a whole territory
 (batch) or one household read from the store (online).
 
+Request texts are read once, when the history is built (``TextSignals``: normalised form,
+needs, stated amount, by distinct text); a query whose text is already stored reuses that
+reading, any other is read then. Reading is a pure function, so both give the same values.
+
 Times are compared at one-second resolution. A missing lifecycle time (not yet assigned,
 answered or closed) is stored as ``NEVER``, later than any query.
 """
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from features.signals import read_texts
 from features.vocabulary import (
     AGE_BANDS,
     BENEFITS,
@@ -84,10 +89,50 @@ class SortedTimes:
 
 
 @dataclass(frozen=True)
+class TextSignals:
+    """Readings of distinct raw texts (features.signals.read_texts)."""
+
+    raw: pd.Index  # distinct raw texts
+    normalised: np.ndarray  # object
+    needs: np.ndarray  # uint8 bit masks over signals.NEEDS
+    amount: np.ndarray  # euros stated, NaN for none
+
+    @classmethod
+    def build(cls, texts: pd.Series) -> tuple[TextSignals, np.ndarray]:
+        """Readings of the distinct texts, and each text's position among them."""
+        position, distinct = pd.factorize(texts)
+        normalised, needs, amount = read_texts(np.asarray(distinct, dtype=object))
+        return cls(pd.Index(distinct), normalised, needs, amount), position
+
+    def read(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Normalised texts, needs and amounts of raw texts: the stored reading where the
+        text is known, a fresh one otherwise."""
+        texts = np.asarray(texts, dtype=object)
+        found = self.raw.get_indexer(texts)
+        hit = found >= 0
+        normalised = np.empty(len(texts), dtype=object)
+        needs = np.zeros(len(texts), dtype=np.uint8)
+        amount = np.full(len(texts), np.nan)
+        known = found[hit]
+        normalised[hit], needs[hit], amount[hit] = (
+            self.normalised[known],
+            self.needs[known],
+            self.amount[known],
+        )
+        if not hit.all():
+            normalised[~hit], needs[~hit], amount[~hit] = read_texts(texts[~hit])
+        return normalised, needs, amount
+
+
+@dataclass(frozen=True)
 class RequestArrays:
     by_arrival: SortedTimes
     assigned: np.ndarray  # aligned with by_arrival
     service: np.ndarray  # initial service code, aligned with by_arrival
+    needs: np.ndarray  # needs the text speaks of (bit masks), aligned with by_arrival
+    amount: np.ndarray  # euros the text states, 0 for none, aligned with by_arrival
+    by_need: SortedTimes  # arrivals of requests that speak of a need
+    texts: TextSignals
     by_closing: SortedTimes  # closed requests only
     reassignments_cumsum: np.ndarray  # len + 1, aligned with by_closing
     complaints_cumsum: np.ndarray
@@ -174,9 +219,19 @@ def _household_arrays(
 
 def _request_arrays(requests: pd.DataFrame, household: np.ndarray) -> RequestArrays:
     arrival = to_seconds(requests["requested_datetime"])
-    by_arrival, order = SortedTimes.build(household, arrival)
+    described = requests["description"]
+    texts, position = TextSignals.build(described.where(described.notna(), ""))
+    amount = np.nan_to_num(texts.amount[position], nan=0.0)
+    # Among requests of the same instant, the largest amount last.
+    by_arrival, order = SortedTimes.build(household, arrival, amount)
     assigned = to_seconds(requests["assigned_datetime"])[order]
     service = codes(requests["initial_service_code"], SERVICES)[order]
+    needs = texts.needs[position][order]
+    amount = amount[order]
+    spoke = needs > 0
+    by_need = SortedTimes(
+        by_arrival.key[spoke], by_arrival.household[spoke], by_arrival.time[spoke]
+    )
 
     closed = to_seconds(requests["closed_datetime"])
     done = closed < NEVER
@@ -194,6 +249,10 @@ def _request_arrays(requests: pd.DataFrame, household: np.ndarray) -> RequestArr
         by_arrival=by_arrival,
         assigned=assigned,
         service=service,
+        needs=needs,
+        amount=amount,
+        by_need=by_need,
+        texts=texts,
         by_closing=by_closing,
         reassignments_cumsum=np.concatenate([[0], np.cumsum(reassign)]),
         complaints_cumsum=np.concatenate([[0], np.cumsum(complaint)]),

@@ -5,8 +5,9 @@ returns every registry feature, each from what occurred *and* was recorded befor
 
 - an accompaniment event counts at t only if ``recorded_at < t`` (which implies
   ``occurred_at < t``); its window is placed on ``occurred_at``;
-- a past request counts from its arrival; its initial service once it was assigned, its
-  reassignments and complaint once it was closed, its waiting time once it was answered.
+- a past request counts from its arrival (with what its text says: needs, amount); its
+  initial service once it was assigned, its reassignments and complaint once it was closed,
+  its waiting time once it was answered.
 
 Batch scoring passes every request of a period with the whole territory's history;
 the live service passes one request with its household's history: same function, same
@@ -21,9 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from features.history import DAY, HOUSEHOLD_CATEGORIES, HOUSEHOLD_FLAGS, KIND, History
-from features.registry import WINDOWS_DAYS
-from features.signals import need_signals
-from features.text import normalise_texts
+from features.registry import AT_STAKE_HALF_LIFE_DAYS, NEED_WINDOWS_DAYS, WINDOWS_DAYS
+from features.signals import NEEDS, need_flags
 from features.vocabulary import SERVICES
 
 LOOKBACK = 365 * DAY
@@ -68,6 +68,15 @@ def _last_known(times, recorded: np.ndarray, household: np.ndarray, t: np.ndarra
     return found
 
 
+def _last_per_query(query: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Of selected (query, item) pairs (indices into pairs grouped by query, items in time
+    order), the last one of each query."""
+    if not pairs.size:
+        return pairs
+    q = query[pairs]
+    return pairs[np.r_[q[1:] != q[:-1], True]]
+
+
 def _days_since(t: np.ndarray, then: np.ndarray, index: np.ndarray) -> np.ndarray:
     out = np.full(len(t), np.nan)
     hit = index >= 0
@@ -87,7 +96,13 @@ def _row_nanmedian(values: np.ndarray) -> np.ndarray:
     return np.where(valid > 0, (low + high) / 2, np.nan)
 
 
-def _request_features(history: History, q: Queries, out: dict[str, np.ndarray]) -> None:
+def _request_features(
+    history: History,
+    q: Queries,
+    needs_now: np.ndarray,
+    amount_now: np.ndarray,
+    out: dict[str, np.ndarray],
+) -> None:
     r = history.requests
     n, hh, t = len(q.time), q.household, q.time
     arrivals = r.by_arrival
@@ -111,6 +126,38 @@ def _request_features(history: History, q: Queries, out: dict[str, np.ndarray]) 
     out["repeat_service_30d"] = np.maximum(per_service[30] - 1, 0).sum(axis=1)
     previous = np.where(before > first, before - 1, -1)
     out["days_since_last_request"] = _days_since(t, arrivals.time, previous)
+
+    # What past requests said: needs and amounts (known from their arrival).
+    needs, amount = r.needs[ri], r.amount[ri]
+    spoke = needs > 0
+    for days in NEED_WINDOWS_DAYS:
+        within = age <= days * DAY
+        out[f"need_requests_{days}d"] = np.bincount(qi[within & spoke], minlength=n)
+    recent = age <= 90 * DAY
+    # Amount at stake: the latest amount stated for each need (pairs run in time order, the
+    # largest amount last among requests of the same instant), each request counted once
+    # however many needs it is the latest for; the request's own amount first.
+    latest: list[np.ndarray] = []
+    now = np.zeros(n, dtype=bool)
+    for k, need in enumerate(NEEDS):
+        said = (needs >> np.uint8(k)) & 1 == 1
+        out[f"need_{need}_requests_90d"] = np.bincount(qi[recent & said], minlength=n)
+        said_now = ((needs_now >> np.uint8(k)) & 1 == 1) & (amount_now > 0)
+        now |= said_now
+        chosen = _last_per_query(qi, np.flatnonzero(said & (amount > 0)))
+        latest.append(chosen[~said_now[qi[chosen]]])
+    pairs = np.unique(np.concatenate(latest))
+    half_life = AT_STAKE_HALF_LIFE_DAYS * DAY
+    at_stake = np.bincount(
+        qi[pairs], weights=amount[pairs] * 0.5 ** (age[pairs] / half_life), minlength=n
+    ).astype(np.float64)  # bincount of nothing is integer
+    at_stake[now] += amount_now[now]
+    out["amount_at_stake"] = at_stake
+    said = r.by_need
+    last = said.before(hh, t)
+    out["days_since_need_request"] = _days_since(
+        t, said.time, np.where(last > said.starts(hh), last - 1, -1)
+    )
 
     closing = r.by_closing
     closed_before = closing.before(hh, t)
@@ -158,6 +205,9 @@ def _event_features(history: History, q: Queries, out: dict[str, np.ndarray]) ->
         np.divide(missed, total, out=rate, where=total > 0)
         out[f"appointments_missed_rate_{days}d"] = rate
     amount = e.amount[ei]
+    out["interviews_90d"] = count("entretien", 90)
+    out["aid_granted_90d"] = count("aide_accordee", 90)
+    out["aid_granted_amount_90d"] = count("aide_accordee", 90, amount)
     out["aid_granted_365d"] = count("aide_accordee", 365)
     out["aid_granted_amount_365d"] = count("aide_accordee", 365, amount)
     out["aid_refused_365d"] = count("aide_refusee", 365)
@@ -194,12 +244,13 @@ def _household_features(history: History, q: Queries, out: dict[str, np.ndarray]
 
 def compute(history: History, queries: Queries) -> dict[str, np.ndarray]:
     """Every feature of the registry for each query, as numpy arrays (categories as codes)."""
-    text = np.asarray(normalise_texts(list(queries.description)), dtype=object)
+    text, needs, amount = history.requests.texts.read(queries.description)
     out: dict[str, np.ndarray] = {"text": text, "channel": queries.channel.astype(np.int8)}
-    for need, flags in need_signals(text).items():
+    for need, flags in need_flags(needs).items():
         out[f"need_{need}"] = flags
+    out["stated_amount"] = amount
     _calendar(queries.time, out)
-    _request_features(history, queries, out)
+    _request_features(history, queries, needs, amount, out)
     _event_features(history, queries, out)
     _household_features(history, queries, out)
     return out

@@ -22,6 +22,9 @@ from features.vocabulary import (
 )
 
 WINDOWS_DAYS: tuple[int, ...] = (30, 90, 365)
+NEED_WINDOWS_DAYS: tuple[int, ...] = (30, 90, 365)  # what past requests said
+# amount_at_stake: the latest amount stated for each need, halved every this many days.
+AT_STAKE_HALF_LIFE_DAYS = 90
 KINDS = ("numeric", "boolean", "categorical", "text")
 SENSITIVITIES = ("standard", "personal", "social")
 MODELS = ("router", "risk")
@@ -61,7 +64,8 @@ class FeatureSpec:
         if self.kind == "boolean":
             return self.description if bool(value) else (self.false_description or "")
         if value is None or (isinstance(value, float) and math.isnan(value)):
-            return f"{self.description.split('{value}')[0].strip()} : non renseigné".strip(" :")
+            prefix = self.description.split("{value}")[0].strip().rstrip(" :")
+            return f"{prefix} : non renseigné" if prefix else "non renseigné"
         if self.kind == "categorical":
             label = CATEGORY_LABELS.get(self.name, {}).get(str(value), str(value))
             return self.description.format(value=label)
@@ -78,6 +82,18 @@ def _window_phrase(days: int) -> str:
         90: "sur les 90 derniers jours",
         365: "sur les 12 derniers mois",
     }[days]
+
+
+NEED_SENTENCES = MappingProxyType(
+    {
+        "housing_debt": "une dette de loyer ou une menace d'expulsion",
+        "energy": "une difficulté d'énergie (facture, coupure, chauffage)",
+        "income_loss": "une perte d'emploi ou de ressources",
+        "family_rupture": "une séparation ou une rupture familiale",
+        "health": "un problème de santé ou de handicap",
+        "food_money": "un besoin alimentaire ou une urgence financière",
+    }
+)
 
 
 def _declare() -> tuple[FeatureSpec, ...]:
@@ -126,14 +142,7 @@ def _declare() -> tuple[FeatureSpec, ...]:
             )
         )
     # What the request speaks of (features/signals.py), for the risk model.
-    for need, sentence in (
-        ("housing_debt", "une dette de loyer ou une menace d'expulsion"),
-        ("energy", "une difficulté d'énergie (facture, coupure, chauffage)"),
-        ("income_loss", "une perte d'emploi ou de ressources"),
-        ("family_rupture", "une séparation ou une rupture familiale"),
-        ("health", "un problème de santé ou de handicap"),
-        ("food_money", "un besoin alimentaire ou une urgence financière"),
-    ):
+    for need, sentence in NEED_SENTENCES.items():
         add(
             FeatureSpec(
                 f"need_{need}",
@@ -146,6 +155,18 @@ def _declare() -> tuple[FeatureSpec, ...]:
                 false_description=f"la demande n'évoque pas {sentence}",
             )
         )
+    add(
+        FeatureSpec(
+            "stated_amount",
+            "montant cité dans la demande : {value} €",
+            "requests",
+            "numeric",
+            "personal",
+            risk,
+            source_column="description",
+            unit="€",
+        )
+    )
     # Request history.
     for days in WINDOWS_DAYS:
         add(
@@ -207,6 +228,44 @@ def _declare() -> tuple[FeatureSpec, ...]:
         ),
     ):
         history(name, sentence, "requests", both, "standard", days, unit)
+    # What past requests said (their texts, read as for the request itself).
+    for days in NEED_WINDOWS_DAYS:
+        phrase = _window_phrase(days)
+        history(
+            f"need_requests_{days}d",
+            f"{{value}} demande(s) évoquant une difficulté {phrase}",
+            "requests",
+            risk,
+            "personal",
+            days,
+        )
+    for need, sentence in NEED_SENTENCES.items():
+        history(
+            f"need_{need}_requests_90d",
+            f"{{value}} demande(s) évoquant {sentence} {_window_phrase(90)}",
+            "requests",
+            risk,
+            "personal",
+            90,
+        )
+    history(
+        "amount_at_stake",
+        "{value} € en jeu dans les difficultés évoquées (dernier montant cité pour chacune, "
+        f"compté pour moitié après {AT_STAKE_HALF_LIFE_DAYS} jours)",
+        "requests",
+        risk,
+        "personal",
+        365,
+        "€",
+    )
+    history(
+        "days_since_need_request",
+        "{value} jour(s) depuis la dernière demande évoquant une difficulté",
+        "requests",
+        risk,
+        "personal",
+        unit="jours",
+    )
     # Accompaniment history.
     add(
         FeatureSpec(
@@ -254,7 +313,16 @@ def _declare() -> tuple[FeatureSpec, ...]:
             "social",
             days,
         )
+    quarter = _window_phrase(90)
     for name, sentence, days, unit in (
+        (
+            "interviews_90d",
+            f"{{value}} entretien(s) avec un travailleur social {quarter}",
+            90,
+            "",
+        ),
+        ("aid_granted_90d", f"{{value}} aide(s) accordée(s) {quarter}", 90, ""),
+        ("aid_granted_amount_90d", f"{{value}} € d'aides accordées {quarter}", 90, "€"),
         ("aid_granted_365d", f"{{value}} aide(s) accordée(s) {year}", 365, ""),
         ("aid_granted_amount_365d", f"{{value}} € d'aides accordées {year}", 365, "€"),
         ("aid_refused_365d", f"{{value}} aide(s) refusée(s) {year}", 365, ""),

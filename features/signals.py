@@ -1,19 +1,29 @@
-"""Needs a request speaks of, read from its normalised text with plain French lexicons.
+"""What a request says, read from its text: the needs it speaks of and the amount it states.
 
-They let the risk model use what the resident says today (a rent arrear, an energy
-cut-off) through features a social worker can read ("la demande évoque une dette de
-loyer"), without handing free text to the risk model. Lexicons are generic social-work
-vocabulary; matching is on word starts of the normalised text (no accents, lower case).
+Needs come from the normalised text with plain French lexicons. They let the risk model use
+what the resident says (a rent arrear, an energy cut-off) through features a social worker
+can read ("la demande évoque une dette de loyer"), without handing free text to the risk
+model. Lexicons are generic social-work vocabulary; matching is on word starts of the
+normalised text (no accents, lower case).
+
+The amount is read from the raw text (normalisation hides amounts behind ``_montant_``):
+the largest sum of euros written in it, "450 €", "1 250 euros", "620e", "80,50 eur".
+
+``read_texts`` reads a batch at once: normalised texts, needs as a bit mask (bit ``k`` for
+``NEEDS[k]``) and amounts. Batch and online features both go through it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from types import MappingProxyType
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from features.text import normalise_texts
 
 NEED_LEXICONS = MappingProxyType(
     {
@@ -114,3 +124,58 @@ def need_signals(normalised_texts: np.ndarray) -> dict[str, np.ndarray]:
         need: pc.match_substring_regex(texts, pattern).to_numpy(zero_copy_only=False)
         for need, pattern in PATTERNS.items()
     }
+
+
+def need_mask(flags: dict[str, np.ndarray]) -> np.ndarray:
+    """The needs of each text as a bit mask: bit k is set when it speaks of NEEDS[k]."""
+    mask = np.zeros(len(next(iter(flags.values()))), dtype=np.uint8)
+    for k, need in enumerate(NEEDS):
+        mask |= flags[need].astype(np.uint8) << np.uint8(k)
+    return mask
+
+
+def need_flags(mask: np.ndarray) -> dict[str, np.ndarray]:
+    """The inverse of ``need_mask``."""
+    return {need: (mask >> np.uint8(k)) & 1 == 1 for k, need in enumerate(NEEDS)}
+
+
+# Ordinal uses of "12e" ("2e étage", "3e enfant"): not an amount.
+_ORDINAL_NOUNS = (
+    "etage|étage|arrondissement|arr|classe|annee|année|fois|trimestre|semestre|enfant|mois|"
+    "rang|siecle|siècle|jour|semaine|relance|rappel|age|âge|avenue|rue"
+)
+_AMOUNT = re.compile(
+    r"(?<![\w.,])(?P<units>[0-9]{1,3}(?:[ \u00a0\u202f.][0-9]{3})+|[0-9]+)"
+    r"(?:,(?P<cents>[0-9]{1,2}))?"
+    r"(?:\s{0,2}(?:€|euros?\b|eur\b)|(?<=[0-9]{2})e\b(?!\s*(?:" + _ORDINAL_NOUNS + r")\b))",
+    re.IGNORECASE,
+)
+_NOT_DIGIT = re.compile(r"[^0-9]")
+# Cheap C++ pre-filter: a digit followed by a euro sign or an "e".
+_MAY_STATE_AMOUNT = r"(?i)[0-9](?:,[0-9]{1,2})?\s{0,2}(?:€|eur|e\b)"
+
+
+def stated_amounts(raw_texts: Sequence[str] | np.ndarray) -> np.ndarray:
+    """The largest amount in euros each raw text states, NaN when it states none."""
+    texts = np.asarray(raw_texts, dtype=object)
+    out = np.full(len(texts), np.nan)
+    if not len(texts):
+        return out
+    candidates = pc.match_substring_regex(pa.array(texts, type=pa.string()), _MAY_STATE_AMOUNT)
+    findall, digits_only = _AMOUNT.findall, _NOT_DIGIT.sub
+    for i in np.flatnonzero(candidates.to_numpy(zero_copy_only=False)):
+        values = [
+            int(digits_only("", units)) + (int(cents.ljust(2, "0")) / 100 if cents else 0.0)
+            for units, cents in findall(texts[i])
+        ]
+        if values:
+            out[i] = max(values)
+    return out
+
+
+def read_texts(raw_texts: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Normalised texts (object array), needs (bit masks) and stated amounts of raw texts."""
+    normalised = np.asarray(normalise_texts(list(raw_texts)), dtype=object)
+    if not len(normalised):
+        return normalised, np.zeros(0, dtype=np.uint8), np.zeros(0)
+    return normalised, need_mask(need_signals(normalised)), stated_amounts(raw_texts)

@@ -22,6 +22,9 @@ class ShockParams(BaseModel):
     )
     crisis_weight: float = Field(ge=0, description="weekly crisis hazard per unit of this shock")
     winter_boost: float = Field(default=0.0, ge=0, description="extra relative rate in winter")
+    euros: float = Field(
+        gt=0, description="amount a household states for a stock of 1 (debt, income lost...)"
+    )
 
 
 DEFAULT_SHOCKS: dict[str, ShockParams] = {
@@ -31,6 +34,7 @@ DEFAULT_SHOCKS: dict[str, ShockParams] = {
         mean_size=1.0,
         weekly_decay=0.96,
         crisis_weight=0.0150,
+        euros=900.0,
     ),
     "separation": ShockParams(
         weekly_rate=0.0015,
@@ -38,6 +42,7 @@ DEFAULT_SHOCKS: dict[str, ShockParams] = {
         mean_size=1.0,
         weekly_decay=0.95,
         crisis_weight=0.0140,
+        euros=800.0,
     ),
     "maladie": ShockParams(
         weekly_rate=0.0025,
@@ -45,6 +50,7 @@ DEFAULT_SHOCKS: dict[str, ShockParams] = {
         mean_size=1.0,
         weekly_decay=0.92,
         crisis_weight=0.0150,
+        euros=600.0,
     ),
     "impaye_loyer": ShockParams(
         weekly_rate=0.0020,
@@ -52,6 +58,7 @@ DEFAULT_SHOCKS: dict[str, ShockParams] = {
         mean_size=1.0,
         weekly_decay=0.95,
         crisis_weight=0.0220,
+        euros=1200.0,
     ),
     "dette_energie": ShockParams(
         weekly_rate=0.0018,
@@ -60,6 +67,7 @@ DEFAULT_SHOCKS: dict[str, ShockParams] = {
         weekly_decay=0.90,
         crisis_weight=0.0180,
         winter_boost=1.6,
+        euros=500.0,
     ),
 }
 
@@ -79,7 +87,7 @@ class SynthConfig(BaseModel):
 
     # Requests.
     requests_per_household_year: float = Field(
-        default=1.2, gt=0, description="background request rate, before shocks add theirs"
+        default=0.7, gt=0, description="background request rate, before shocks add theirs"
     )
     contact_propensity_sigma: float = Field(
         default=0.9, ge=0, description="spread of households' lognormal propensity to contact"
@@ -88,7 +96,30 @@ class SynthConfig(BaseModel):
         default=0.7, description="log-rate of social motives per unit u"
     )
     shock_request_gain: float = Field(
-        default=1.0, ge=0, description="how strongly shocks raise motive rates"
+        default=1.5, ge=0, description="how strongly shocks raise motive rates"
+    )
+    # How shocks show: nearly all bring a request within days (a "declaration") whose text
+    # states the problem and nearly always an amount in proportion to the shock's stock
+    # (ShockParams.euros); later requests the shock drives often restate it, with what
+    # remains of it.
+    declaration_share: float = Field(
+        default=0.98, ge=0, le=1, description="P(a shock brings a request soon after it)"
+    )
+    declaration_weekly_share: float = Field(
+        default=1.0, gt=0, le=1, description="P(the declaration comes this week | not yet)"
+    )
+    declaration_max_delay_weeks: int = Field(default=4, ge=0)
+    declaration_cause_share: float = Field(
+        default=1.0, ge=0, le=1, description="P(a declaration's text states its cause)"
+    )
+    return_cause_share: float = Field(
+        default=0.6, ge=0, le=1, description="P(a later shock-driven request restates it)"
+    )
+    amount_share: float = Field(
+        default=0.98, ge=0, le=1, description="P(a text stating its cause gives an amount)"
+    )
+    amount_noise: float = Field(
+        default=0.05, ge=0, description="log-scale noise of stated amounts (lognormal sigma)"
     )
     ambiguous_share: float = Field(default=0.06, ge=0, le=0.5)
     vague_share: float = Field(default=0.035, ge=0, le=0.5)

@@ -6,8 +6,11 @@ kind of shock ``s_j``. Each week:
 1. new shocks arrive: ``N_j ~ Poisson(r_j(u, month))``, each of size ``A ~ Exp(m_j)``, and
    ``s_j <- rho_j * s_j + sum(A)``;
 2. a crisis happens with probability ``1 - exp(-h)``, ``h = b(u) + sum_j w_j s_j``;
-3. requests arrive at a rate that grows with the shocks (per motive, see motives.py);
-4. the social follow-up opens, closes and produces events depending on the state.
+3. most new shocks bring a request within a few weeks (a *declaration* of the shock,
+   whose text states it); other requests arrive at a rate that grows with the shocks
+   (per motive, see motives.py);
+4. the social follow-up opens, closes and produces events depending on the state:
+   interviews grow with the shock load, aid amounts with the money shocks.
 
 Crises never feed back into ``h`` before the next crisis and follow-up never changes
 ``h``, so the probability of a crisis in the 13 weeks after a request has a closed form
@@ -61,6 +64,7 @@ class Simulation:
     req_household: np.ndarray
     req_week: np.ndarray
     req_state: np.ndarray  # (n_requests, n_shocks) shock stocks at the request's week
+    req_declared: np.ndarray  # shock kind a request declares (index into SHOCKS), or -1
     # Crises.
     crisis_household: np.ndarray
     crisis_week: np.ndarray
@@ -181,8 +185,10 @@ def simulate(
     follow_up = np.zeros(n, dtype=bool)
     crisis_last_week = np.zeros(n, dtype=bool)
     out: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("rh", "rw", "rs", "ch", "cw", "ck", "eh", "ew", "ek", "es", "ea")
+        k: [] for k in ("rh", "rw", "rs", "rd", "ch", "cw", "ck", "eh", "ew", "ek", "es", "ea")
     }
+    # Declarations waiting for their week: step -> [(households, shock kinds)].
+    pending: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
 
     def emit(
         mask_or_idx: np.ndarray,
@@ -207,28 +213,49 @@ def simulate(
         counts = rng.poisson(shock_base * shock_months[month])
         hit = counts > 0
         jumps = np.zeros_like(state)
-        jumps[hit] = rng.gamma(counts[hit], size[np.nonzero(hit)[1]])
+        struck, kind_struck = np.nonzero(hit)
+        jumps[hit] = rng.gamma(counts[hit], size[kind_struck])
         state = decay * state + jumps
+        # Most shocks are declared within a few weeks (geometric delay, capped).
+        declared = rng.random(struck.size) < config.declaration_share
+        delay = np.minimum(
+            rng.geometric(config.declaration_weekly_share, struck.size) - 1,
+            config.declaration_max_delay_weeks,
+        )
+        for d in np.unique(delay[declared]):
+            chosen = declared & (delay == d)
+            pending.setdefault(step + int(d), []).append((struck[chosen], kind_struck[chosen]))
+        due = pending.pop(step, [])
+        due_household = np.concatenate([d[0] for d in due]) if due else np.zeros(0, np.int64)
 
         hazard = b + state @ hazard_w
         crisis = rng.random(n) < -np.expm1(-hazard)
 
-        fragility = u + state @ ones
+        load = state @ ones
+        fragility = u + load
         rate = (
             scale
             * activity[month]
             * (background[month] + np.einsum("hj,hj->h", per_shock[month], state))
         )
         n_requests = rng.poisson(rate)
+        asked = n_requests > 0
+        asked[due_household] = True
 
         if week >= 0:
-            # Requests.
+            # Requests: shock-driven and background ones, then declarations.
             who = np.flatnonzero(n_requests)
             if who.size:
                 who = np.repeat(who, n_requests[who])
                 out["rh"].append(who.astype(np.int32))
                 out["rw"].append(np.full(who.size, week, dtype=np.int32))
                 out["rs"].append(state[who].astype(np.float32))
+                out["rd"].append(np.full(who.size, -1, dtype=np.int8))
+            if due:
+                out["rh"].append(due_household.astype(np.int32))
+                out["rw"].append(np.full(due_household.size, week, dtype=np.int32))
+                out["rs"].append(state[due_household].astype(np.float32))
+                out["rd"].append(np.concatenate([d[1] for d in due]).astype(np.int8))
             # Crises, with a kind drawn in proportion to what caused them.
             cidx = np.flatnonzero(crisis)
             if cidx.size:
@@ -243,8 +270,7 @@ def simulate(
 
         # Social follow-up: opens with fragility, crises and social requests; closes as it eases.
         opening = ~follow_up & (
-            rng.random(n)
-            < _sigmoid(-8.0 + 1.1 * fragility + 2.5 * crisis_last_week + 1.0 * (n_requests > 0))
+            rng.random(n) < _sigmoid(-8.0 + 1.1 * fragility + 2.5 * crisis_last_week + 1.0 * asked)
         )
         closing = follow_up & (rng.random(n) < _sigmoid(-3.0 - 0.6 * fragility))
         if week >= 0:
@@ -252,7 +278,8 @@ def simulate(
             emit(opening, week, "ouverture_accompagnement", social)
             emit(closing, week, "cloture_accompagnement", social)
             active = follow_up & ~closing
-            emit(active & (rng.random(n) < 0.18), week, "entretien", social)
+            interview = rng.random(n) < np.minimum(0.1 + 0.15 * load, 0.8)
+            emit(active & interview, week, "entretien", social)
             rdv = active & (rng.random(n) < 0.25)
             missed = rdv & (rng.random(n) < _sigmoid(-1.8 + 0.75 * fragility))
             emit(rdv & ~missed, week, "rdv_honore", social)
@@ -269,7 +296,10 @@ def simulate(
                     _SERVICE["energie_precarite"],
                     np.where(rent > 0.3, _SERVICE["logement"], _SERVICE["action_sociale"]),
                 ).astype(np.int8)
-                amount = np.round(rng.lognormal(np.log(180), 0.7, aid_idx.size), 2)
+                # Aid follows the size of the money shocks.
+                amount = np.round(
+                    rng.lognormal(np.log(120 + 250 * money[aid_idx]), 0.4, aid_idx.size), 2
+                )
                 granted = rng.random(aid_idx.size) < _sigmoid(
                     1.3 - 0.35 * fragility[aid_idx] - 0.0015 * amount
                 )
@@ -305,6 +335,7 @@ def simulate(
         req_household=cat("rh", np.int32),
         req_week=cat("rw", np.int32),
         req_state=cat("rs", np.float32, n_shocks),
+        req_declared=cat("rd", np.int8),
         crisis_household=cat("ch", np.int32),
         crisis_week=cat("cw", np.int32),
         crisis_kind=cat("ck", np.int8),

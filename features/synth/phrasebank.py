@@ -1175,6 +1175,143 @@ CONTEXT_SNIPPETS: tuple[str, ...] = (
     "c'est la deuxième fois que j'écris",
 )
 
+# What a shock makes people say: a clause appended to the request, stating the problem, with
+# an amount in proportion to the shock (``{montant}``) or without one. Keys are the shocks of
+# ``motives.SHOCKS``; values are (with an amount, without one). Every clause speaks of its
+# shock in words a social worker reads at once (licenciement, séparation, maladie, loyer,
+# facture d'énergie). Amounts grow with the shock: what is owed, lost or left to pay.
+SHOCK_CLAUSES: MappingProxyType[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType(
+    {
+        "perte_emploi": (
+            (
+                "j'ai perdu mon emploi, il nous manque {montant} par mois",
+                "depuis mon licenciement on a {montant} de moins chaque mois",
+                "je suis au chômage depuis {duree} et j'ai perdu {montant} de salaire",
+                "mon contrat s'est arrêté, je touchais {montant} et maintenant plus rien",
+                "mon mari a été licencié, on a perdu {montant} de revenus",
+                "j'ai perdu mon travail et j'ai déjà {montant} de retard dans les factures",
+            ),
+            (
+                "j'ai perdu mon travail il y a {duree}",
+                "je viens d'être licencié",
+                "je suis au chômage depuis peu",
+                "fin de contrat et plus de revenus",
+            ),
+        ),
+        "separation": (
+            (
+                "depuis ma séparation je dois payer seule {montant} de charges",
+                "mon conjoint est parti, il manque {montant} chaque mois",
+                "le père des enfants est parti, il me manque {montant} par mois sans la pension "
+                "alimentaire",
+                "je suis séparée et j'ai {montant} de frais à assumer seule",
+                "depuis le divorce j'ai {montant} de dettes du couple à rembourser",
+            ),
+            (
+                "je viens de me séparer",
+                "mon conjoint m'a quittée il y a {duree}",
+                "je suis séparée depuis peu et seule avec les enfants",
+                "on est en instance de divorce",
+            ),
+        ),
+        "maladie": (
+            (
+                "je suis malade et j'ai {montant} de frais de soins à payer",
+                "avec mon arrêt maladie je perds {montant} par mois",
+                "mon mari est hospitalisé, il reste {montant} à notre charge",
+                "mon traitement me coûte {montant} que je ne peux pas avancer",
+                "depuis mon opération j'ai {montant} de frais médicaux",
+            ),
+            (
+                "je suis malade depuis {duree}",
+                "je sors de l'hôpital",
+                "j'ai été opéré il y a {duree}",
+                "mon médecin m'a mis en arrêt maladie",
+            ),
+        ),
+        "impaye_loyer": (
+            (
+                "j'ai {montant} de dette de loyer",
+                "je dois {montant} de loyers en retard à {bailleur}",
+                "l'impayé de loyer atteint {montant}",
+                "{bailleur} me réclame {montant} d'arriérés de loyer",
+                "j'ai un retard de loyer de {montant}",
+            ),
+            (
+                "je n'arrive plus à payer le loyer",
+                "j'ai des loyers en retard",
+                "{bailleur} m'a envoyé une relance pour les loyers impayés",
+            ),
+        ),
+        "dette_energie": (
+            (
+                "j'ai une facture d'électricité de {montant} à payer",
+                "je dois {montant} à {fournisseur} pour le gaz",
+                "la facture d'énergie est de {montant} et je ne peux pas payer",
+                "{fournisseur} me réclame {montant} sinon ils coupent le chauffage",
+                "j'ai une dette de {montant} chez {fournisseur} pour l'électricité",
+            ),
+            (
+                "{fournisseur} menace de couper l'électricité",
+                "je n'arrive plus à payer le chauffage",
+                "j'ai reçu une relance de {fournisseur} pour la facture d'énergie",
+            ),
+        ),
+    }
+)
+# The same, as front-desk agents note them.
+AGENT_SHOCK_CLAUSES: MappingProxyType[str, tuple[tuple[str, ...], tuple[str, ...]]] = (
+    MappingProxyType(
+        {
+            "perte_emploi": (
+                (
+                    "suite licenciement, perte de revenus de {montant} par mois",
+                    "fin de contrat, {montant} de ressources en moins",
+                    "perte d'emploi récente, salaire de {montant} perdu",
+                ),
+                ("suite perte d'emploi", "licenciement récent", "au chômage depuis {duree}"),
+            ),
+            "separation": (
+                (
+                    "séparation récente, {montant} de charges à assumer seule",
+                    "suite séparation, pension alimentaire non versée, manque {montant}",
+                    "divorce en cours, dettes du couple {montant}",
+                ),
+                ("séparation récente", "suite divorce", "conjoint parti du domicile"),
+            ),
+            "maladie": (
+                (
+                    "problème de santé, reste à charge de {montant}",
+                    "arrêt maladie, perte de {montant} par mois",
+                    "hospitalisation, frais médicaux {montant}",
+                ),
+                (
+                    "problème de santé en cours",
+                    "sortie d'hospitalisation",
+                    "en arrêt maladie depuis {duree}",
+                ),
+            ),
+            "impaye_loyer": (
+                (
+                    "dette locative de {montant}",
+                    "impayé de loyer {montant}",
+                    "arriérés de loyer : {montant}",
+                ),
+                ("impayés de loyer", "retard de loyer signalé par {bailleur}"),
+            ),
+            "dette_energie": (
+                (
+                    "dette d'énergie de {montant} auprès de {fournisseur}",
+                    "facture énergie impayée {montant}",
+                    "impayé {fournisseur} de {montant}",
+                ),
+                ("impayé d'énergie", "menace de coupure {fournisseur}"),
+            ),
+        }
+    )
+)
+AMOUNT_FORMATS: tuple[str, ...] = _AMOUNT_FORMATS
+
 # --------------------------------------------------------------------------------------------
 # Style material
 # --------------------------------------------------------------------------------------------

@@ -1,5 +1,11 @@
 """From simulated request arrivals to request rows: motive, channel, text and handling.
 
+Shocks show in the requests. A declaration (a request a new shock brought) has a motive
+the shock makes likely, and its text states the shock, nearly always with an amount in
+proportion to the shock's stock. A later request the shock drives (its motive is drawn,
+then which part of the rate made it: the background or one of the shocks) often restates
+it, with an amount in proportion to what remains of it.
+
 Handling has real friction: each service has a weekly capacity, some months are
 understaffed, the backlog carries over, delays are heavy-tailed, a share of requests is
 first sent to the wrong service and every reassignment adds delay, and long waits bring
@@ -16,7 +22,7 @@ import pandas as pd
 from features.synth.config import SynthConfig
 from features.synth.dynamics import Simulation, months_of, motive_base, motive_weights
 from features.synth.households import HouseholdDraw
-from features.synth.motives import MOTIVE_CODES, MOTIVE_SERVICE, MOTIVES
+from features.synth.motives import MOTIVE_CODES, MOTIVE_SERVICE, MOTIVES, SHOCKS
 from features.synth.texts import render_descriptions
 from features.vocabulary import AGE_BANDS, RESIDENT_CHANNELS, SERVICE_LABELS, SERVICES
 
@@ -70,7 +76,8 @@ def _choice_rows(rng: np.random.Generator, probabilities: np.ndarray) -> np.ndar
 def motive_probabilities(
     config: SynthConfig, households: HouseholdDraw, sim: Simulation, chunk: int = 200_000
 ) -> np.ndarray:
-    """(n_requests, n_motives): each request's motive distribution given the household's state."""
+    """(n_requests, n_motives): each request's motive distribution given the household's state
+    (a declaration's: given the shock it declares)."""
     weights = motive_weights(config, households)
     base, driven = motive_base(config)
     months = months_of(config, sim.req_week)
@@ -79,9 +86,57 @@ def motive_probabilities(
         hi = min(lo + chunk, len(out))
         m = months[lo:hi]
         rates = base[:, m].T + np.einsum("rj,mrj->rm", sim.req_state[lo:hi], driven[:, m, :])
+        declared = sim.req_declared[lo:hi]
+        shock = np.flatnonzero(declared >= 0)
+        rates[shock] = driven[:, m[shock], declared[shock]].T
         rates *= weights[sim.req_household[lo:hi]]
         out[lo:hi] = rates / rates.sum(axis=1, keepdims=True)
     return out
+
+
+def _shock_causes(
+    config: SynthConfig, rng: np.random.Generator, sim: Simulation, motive: np.ndarray
+) -> np.ndarray:
+    """The shock behind each request (index into SHOCKS) or -1: a declaration's own shock;
+    for other requests, which part of their motive's rate (background or a shock) made them."""
+    base, driven = motive_base(config)
+    months = months_of(config, sim.req_week)
+    parts = np.column_stack(
+        [base[motive, months], driven[motive, months, :] * sim.req_state]
+    ).astype(np.float64)
+    cause = _choice_rows(rng, parts / parts.sum(axis=1, keepdims=True)) - 1
+    declared = sim.req_declared >= 0
+    cause[declared] = sim.req_declared[declared]
+    return cause
+
+
+def _nice_amounts(euros: np.ndarray) -> np.ndarray:
+    """Amounts as people state them: to 5 EUR below 100, to 10 below 1,000, then to 50."""
+    step = np.where(euros < 100, 5.0, np.where(euros < 1000, 10.0, 50.0))
+    return np.maximum(np.round(euros / step) * step, 20.0)
+
+
+def _stated_shocks(
+    config: SynthConfig,
+    rng: np.random.Generator,
+    sim: Simulation,
+    cause: np.ndarray,
+    vague: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which shock each text states (-1: none) and the amount it gives (NaN: none): what is
+    at stake now, in proportion to the shock's stock at the request (the debt, the income
+    lost, the costs left to pay)."""
+    n = len(cause)
+    declared = sim.req_declared >= 0
+    share = np.where(declared, config.declaration_cause_share, config.return_cause_share)
+    stated = (cause >= 0) & ~vague & (rng.random(n) < share)
+    stock = sim.req_state[np.arange(n), np.maximum(cause, 0)].astype(np.float64)
+    euros_per_unit = np.array([config.shocks[name].euros for name in SHOCKS])
+    euros = _nice_amounts(
+        stock * euros_per_unit[np.maximum(cause, 0)] * rng.lognormal(0.0, config.amount_noise, n)
+    )
+    with_amount = stated & (rng.random(n) < config.amount_share)
+    return np.where(stated, cause, -1), np.where(with_amount, euros, np.nan)
 
 
 def _service_probabilities(motive_p: np.ndarray) -> np.ndarray:
@@ -139,6 +194,11 @@ def _backlog_factor(
     return 1.0 + backlog[service, week] / capacity[service, week]
 
 
+def _shock_names(index: np.ndarray) -> np.ndarray:
+    names = np.asarray((*SHOCKS, None), dtype=object)
+    return names[np.where(index >= 0, index, len(SHOCKS))]
+
+
 def draw_requests(
     config: SynthConfig, households: HouseholdDraw, sim: Simulation, rng: np.random.Generator
 ) -> RequestDraw:
@@ -176,7 +236,11 @@ def draw_requests(
 
     channel = _draw_channels(rng, households, hh, primary)
     received = _arrival_times(config, rng, week, channel)
-    texts = render_descriptions(primary, secondary, vague, channel, rng)
+    cause = _shock_causes(config, rng, sim, primary)
+    stated_shock, stated_amount = _stated_shocks(config, rng, sim, cause, vague)
+    texts = render_descriptions(
+        primary, secondary, vague, channel, rng, cause=stated_shock, amount=stated_amount
+    )
 
     # Front-desk routing: right first time, or reassigned once (sometimes twice).
     initial = final.copy()
@@ -275,6 +339,10 @@ def draw_requests(
                 None,
             ),
             "oracle_route_confidence": oracle[order],
+            "declared_shock": _shock_names(np.where(sim.req_declared >= 0, cause, -1)[order]),
+            "cause_shock": _shock_names(cause[order]),
+            "stated_shock": _shock_names(stated_shock[order]),
+            "stated_amount": stated_amount[order],
             "style": texts["style"].to_numpy()[order],
             "has_typo": texts["has_typo"].to_numpy()[order],
             "accents_stripped": texts["accents_stripped"].to_numpy()[order],

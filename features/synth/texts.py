@@ -12,6 +12,10 @@ agent would have written. The channel decides the writing style:
 ``courrier``     a formal letter: salutation, formal opening, body, formal closing
 ===============  ==========================================================================
 
+A request may also state the life shock behind it (``cause``): a clause from
+``phrasebank.SHOCK_CLAUSES`` (agents: ``AGENT_SHOCK_CLAUSES``) follows the need, and when the
+request gives an ``amount`` it fills the clause and every ``{montant}`` of the text.
+
 Resident-written texts carry noise drawn per row: keyboard typos (AZERTY neighbours, dropped,
 doubled or swapped letters), stripped accents, case and punctuation variation. Agents' notes
 are cleaner but abbreviated.
@@ -31,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from features.synth import phrasebank as pb
-from features.synth.motives import MOTIVE_CODES
+from features.synth.motives import MOTIVE_CODES, SHOCKS
 from features.vocabulary import CHANNELS
 
 STYLES: tuple[str, ...] = ("note_agent", "courriel", "formulaire", "sms", "courrier")
@@ -229,6 +233,34 @@ _SMS_GREET = _arr(pb.SMS_GREETINGS)
 _SMS_SUFFIX = _arr(pb.SMS_SUFFIXES)
 _PUNCT_ARR = [_arr(p) for p in _PUNCT]
 
+
+def _cause_banks() -> dict[tuple[int, int, bool], np.ndarray]:
+    """Shock clauses by (bank, shock, with an amount): banks 0 resident, 1 SMS, 2 agent."""
+    out = {}
+    for j, shock in enumerate(SHOCKS):
+        for with_amount in (True, False):
+            resident = [_positional(t) for t in pb.SHOCK_CLAUSES[shock][0 if with_amount else 1]]
+            agent = [_positional(t) for t in pb.AGENT_SHOCK_CLAUSES[shock][0 if with_amount else 1]]
+            out[0, j, with_amount] = _arr(resident)
+            out[1, j, with_amount] = _arr(_SMS_LIGHT(t) for t in resident)
+            out[2, j, with_amount] = _arr(agent)
+    return out
+
+
+_CAUSES = _cause_banks()
+_MONTANT = _SLOT_INDEX["montant"]
+
+
+def _amount_text(euros: float, u: float) -> str:
+    """An amount written as people write it: "450 €", "450e", "1 250 euros"..."""
+    value = int(euros)
+    k = int(u * (len(pb.AMOUNT_FORMATS) + 2))
+    if k < len(pb.AMOUNT_FORMATS):
+        return pb.AMOUNT_FORMATS[k].format(value)
+    grouped = f"{value:,}".replace(",", " ")
+    return f"{grouped} €" if k == len(pb.AMOUNT_FORMATS) else f"{grouped} euros"
+
+
 # --------------------------------------------------------------------------------------------
 # Noise
 # --------------------------------------------------------------------------------------------
@@ -325,7 +357,7 @@ class _Draws:
         return col
 
 
-_N_DRAWS = 50
+_N_DRAWS = 52
 
 
 def _render_chunk(
@@ -333,6 +365,8 @@ def _render_chunk(
     second: np.ndarray,
     vague: np.ndarray,
     channel: np.ndarray,
+    cause: np.ndarray,
+    amount: np.ndarray,
     rng: np.random.Generator,
 ) -> tuple[list[str], np.ndarray, list[bool], list[bool]]:
     m = len(motive)
@@ -392,6 +426,28 @@ def _render_chunk(
     uctx, usep = u(), u()
     ctx = np.where(usep < 0.6, ". " + _pick(_CONTEXT_CAP, uctx), ", " + _pick(_CONTEXT, uctx))
     ctx = np.where(ctx_on, ctx, None)
+
+    # The shock behind the request, stated after the need (in place of a context snippet),
+    # with its amount in the clause and in every {montant} of the text.
+    ucause, uamount = u(), u()
+    stated = cause >= 0
+    with_amount = stated & ~np.isnan(amount)
+    for r in np.flatnonzero(with_amount):
+        values[r, _MONTANT] = _amount_text(amount[r], uamount[r])
+    cause_bank = np.where(agent, 2, np.where(is_sms, 1, 0))
+    clause = np.full(m, None, dtype=object)
+    for (b, j, w), pool in _CAUSES.items():
+        sel = stated & (cause_bank == b) & (cause == j) & (with_amount == w)
+        if sel.any():
+            clause[sel] = _pick(pool, ucause[sel])
+    if stated.any():
+        full_stop = usep[stated] < 0.6
+        text = clause[stated]
+        ctx[stated] = np.where(
+            full_stop,
+            [". " + _capitalise(c) for c in text],
+            [", " + c for c in text],
+        )
     upunct = u()
     punct = np.empty(m, dtype=object)
     for s, pool in enumerate(_PUNCT_ARR):
@@ -520,6 +576,8 @@ def render_descriptions(
     vague: np.ndarray,
     channel: np.ndarray,
     rng: np.random.Generator,
+    cause: np.ndarray | None = None,
+    amount: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Render one French description per request.
 
@@ -531,6 +589,9 @@ def render_descriptions(
             ``motive`` then only stands for the ground truth, not the text).
         channel: index into ``vocabulary.CHANNELS`` of the intake channel; it decides the style.
         rng: the only source of randomness; the same generator state gives the same output.
+        cause: index into ``motives.SHOCKS`` of the life shock the text states, or -1 (the
+            default for every row). Ignored on vague rows.
+        amount: euros the text gives for that shock, NaN for none (the default).
 
     Returns:
         A DataFrame with one row per request: ``description`` (str), ``style`` (categorical of
@@ -543,8 +604,13 @@ def render_descriptions(
     channel = _as_int_array("channel", channel, 0, len(CHANNELS) - 1)
     vague = np.asarray(vague, dtype=bool)
     n = len(motive)
-    if not (len(second) == len(channel) == len(vague) == n) or vague.ndim != 1:
-        raise ValueError("motive, second_motive, vague and channel must have the same length")
+    cause = np.full(n, -1) if cause is None else _as_int_array("cause", cause, -1, len(SHOCKS) - 1)
+    cause = np.where(vague, -1, cause)
+    amount = np.full(n, np.nan) if amount is None else np.asarray(amount, dtype=np.float64)
+    if not (len(second) == len(channel) == len(vague) == len(cause) == len(amount) == n):
+        raise ValueError("every per-request array must have the same length")
+    if vague.ndim != 1:
+        raise ValueError("vague must be one-dimensional")
 
     # Each chunk's texts become a pandas string array at once: the Python strings of the
     # whole frame never live in memory together.
@@ -555,7 +621,13 @@ def render_descriptions(
     for start in range(0, n, _CHUNK):
         end = min(start + _CHUNK, n)
         t, s, ty, st = _render_chunk(
-            motive[start:end], second[start:end], vague[start:end], channel[start:end], rng
+            motive[start:end],
+            second[start:end],
+            vague[start:end],
+            channel[start:end],
+            cause[start:end],
+            amount[start:end],
+            rng,
         )
         texts.append(pd.Series(t, dtype=str))
         styles.append(s)

@@ -10,6 +10,8 @@ import math
 import statistics
 from dataclasses import dataclass
 
+from features.registry import AT_STAKE_HALF_LIFE_DAYS
+from features.signals import NEEDS, read_texts
 from features.vocabulary import EVENT_KINDS, SERVICES
 
 DAY = 86_400
@@ -25,6 +27,7 @@ class Req:
     closed: int | None
     reassignments: int
     complaint: bool
+    text: str = "demande"
 
 
 @dataclass
@@ -36,7 +39,16 @@ class Event:
     amount: float | None
 
 
-def reference_row(household: str, t: int, requests: list[Req], events: list[Event]) -> dict:
+def _reading(text: str) -> tuple[set[str], float]:
+    """The needs a text speaks of and the amount it states (0 for none)."""
+    _, mask, amount = read_texts([text])
+    needs = {need for k, need in enumerate(NEEDS) if int(mask[0]) >> k & 1}
+    return needs, 0.0 if math.isnan(amount[0]) else float(amount[0])
+
+
+def reference_row(
+    household: str, t: int, requests: list[Req], events: list[Event], text: str = ""
+) -> dict:
     row: dict[str, float] = {}
     past = [r for r in requests if r.household == household and r.requested < t]
     for days in (30, 90, 365):
@@ -54,6 +66,40 @@ def reference_row(household: str, t: int, requests: list[Req], events: list[Even
         (t - max(r.requested for r in past)) / DAY if past else math.nan
     )
     row["open_requests"] = sum(1 for r in past if r.closed is None or r.closed >= t)
+
+    said = {id(r): _reading(r.text) for r in past}
+    for days in (30, 90, 365):
+        row[f"need_requests_{days}d"] = sum(
+            1 for r in past if t - r.requested <= days * DAY and said[id(r)][0]
+        )
+    for need in NEEDS:
+        row[f"need_{need}_requests_90d"] = sum(
+            1 for r in past if t - r.requested <= 90 * DAY and need in said[id(r)][0]
+        )
+    spoke = [r.requested for r in past if said[id(r)][0]]
+    row["days_since_need_request"] = (t - max(spoke)) / DAY if spoke else math.nan
+    # For each need, the latest request of the year that stated an amount for it (among
+    # requests of the same instant: the largest amount, then the last in table order),
+    # each request counted once; the live request itself comes first.
+    needs_now, amount_now = _reading(text)
+    position = {id(r): i for i, r in enumerate(requests)}
+    counted: dict[int, tuple[float, float]] = {}
+    now = False
+    for need in NEEDS:
+        if need in needs_now and amount_now > 0:
+            now = True
+            continue
+        stated = [
+            r
+            for r in past
+            if t - r.requested <= 365 * DAY and need in said[id(r)][0] and said[id(r)][1] > 0
+        ]
+        if stated:
+            r = max(stated, key=lambda r: (r.requested, said[id(r)][1], position[id(r)]))
+            counted[id(r)] = (said[id(r)][1], (t - r.requested) / DAY)
+    row["amount_at_stake"] = (amount_now if now else 0.0) + sum(
+        amount * 0.5 ** (days / AT_STAKE_HALF_LIFE_DAYS) for amount, days in counted.values()
+    )
     closed_in_year = [r for r in past if r.closed is not None and t - 365 * DAY <= r.closed < t]
     row["reassignments_365d"] = sum(r.reassignments for r in closed_in_year)
     row["complaints_365d"] = sum(int(r.complaint) for r in closed_in_year)
@@ -81,6 +127,9 @@ def reference_row(household: str, t: int, requests: list[Req], events: list[Even
         row[f"appointments_missed_rate_{days}d"] = (
             missed / (kept + missed) if kept + missed else math.nan
         )
+    row["interviews_90d"] = count("entretien", 90)
+    row["aid_granted_90d"] = count("aide_accordee", 90)
+    row["aid_granted_amount_90d"] = total("aide_accordee", 90)
     row["aid_granted_365d"] = count("aide_accordee", 365)
     row["aid_granted_amount_365d"] = total("aide_accordee", 365)
     row["aid_refused_365d"] = count("aide_refusee", 365)

@@ -35,8 +35,22 @@ HISTORY_FEATURES = [
             "aid_",
             "orientations",
             "crises",
+            "need_requests",
+            "amount_at_stake",
+            "interviews",
         )
     )
+    or name.endswith("_requests_90d")
+]
+# Texts of past and live requests: needs, amounts (several, thousands, ordinals), none.
+TEXTS = [
+    "demande",
+    "Je dois 450 € de loyer à mon bailleur",
+    "facture EDF de 1 250 euros, je suis au chômage",
+    "colis alimentaire svp, il me reste 30e",
+    "je suis malade, reste à charge 80,50 eur au 2e étage",
+    "séparée depuis peu, plus rien à manger",
+    "Bonjour, mon dossier MDPH",
 ]
 
 
@@ -78,7 +92,7 @@ def _requests_frame(requests: list[Req]) -> pd.DataFrame:
             "reassignment_count": np.array([r.reassignments for r in requests], dtype=np.int64),
             "complaint": np.array([r.complaint for r in requests], dtype=bool),
             "channel": ["guichet"] * len(requests),
-            "description": ["demande"] * len(requests),
+            "description": [r.text for r in requests],
         }
     )
 
@@ -119,6 +133,7 @@ def request_records(draw) -> Req:
         closed=closed,
         reassignments=draw(st.integers(0, 2)),
         complaint=draw(st.booleans()),
+        text=draw(st.sampled_from(TEXTS)),
     )
 
 
@@ -145,17 +160,19 @@ def event_records(draw) -> Event:
     requests=st.lists(request_records(), max_size=12),
     events=st.lists(event_records(), max_size=25),
     queries=st.lists(
-        st.tuples(st.sampled_from([*HOUSEHOLDS, "h_new"]), instant), min_size=1, max_size=6
+        st.tuples(st.sampled_from([*HOUSEHOLDS, "h_new"]), instant, st.sampled_from(TEXTS)),
+        min_size=1,
+        max_size=6,
     ),
 )
 def test_fast_features_equal_the_slow_reference(requests, events, queries):
     history = History.from_tables(
         _households_frame(HOUSEHOLDS), _requests_frame(requests), _events_frame(events)
     )
-    live = [LiveRequest(h, _ts(t), "guichet", "bonjour") for h, t in queries]
+    live = [LiveRequest(h, _ts(t), "guichet", text) for h, t, text in queries]
     rows = online_features(live, history)
-    for i, (household, t) in enumerate(queries):
-        expected = reference_row(household, t, requests, events)
+    for i, (household, t, text) in enumerate(queries):
+        expected = reference_row(household, t, requests, events, text)
         for name in HISTORY_FEATURES:
             got = rows[name].iloc[i]
             want = expected[name]
