@@ -72,3 +72,16 @@ def test_models_draw_their_features_from_the_registry():
     router, risk = features_for("router"), features_for("risk")
     assert "text" in router and "text" not in risk
     assert "appointments_missed_90d" in risk and "appointments_missed_90d" not in router
+
+
+def test_need_features_follow_the_lexicons_and_speak_french():
+    from features.registry import NEED_SENTENCES
+    from features.signals import NEEDS
+
+    assert tuple(NEED_SENTENCES) == NEEDS
+    assert describe("stated_amount", math.nan) == "montant cité dans la demande : non renseigné"
+    assert describe("stated_amount", 450.0) == "montant cité dans la demande : 450 €"
+    assert describe("need_energy_requests_90d", 2.0).startswith("2 demande(s) évoquant une")
+    risk = features_for("risk")
+    assert {"amount_at_stake", "stated_amount", "days_since_need_request"} <= set(risk)
+    assert "amount_at_stake" not in features_for("router")

@@ -1,11 +1,18 @@
-"""Needs read from the request text: the lexicons catch real-looking phrasings."""
+"""What a request says: the lexicons catch real-looking phrasings, amounts are read back."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from features.signals import NEEDS, need_signals
+from features.signals import (
+    NEEDS,
+    need_flags,
+    need_mask,
+    need_signals,
+    read_texts,
+    stated_amounts,
+)
 from features.text import normalise_text
 
 EXAMPLES = [
@@ -35,3 +42,31 @@ def test_ordinary_requests_raise_no_need():
     ]
     flags = need_signals(np.array([normalise_text(t) for t in texts], dtype=object))
     assert not any(flags[n].any() for n in NEEDS)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("J'ai une dette de loyer de 1 250 € et 45 euros de frais", 1250.0),
+        ("dette de 620e chez EDF", 620.0),
+        ("il me manque 80,50 eur par mois", 80.5),
+        ("facture de 1250,5€", 1250.5),
+        ("loyer 650 EUROS", 650.0),
+        ("j'habite au 2e étage, rdv le 12/03 à 14h, tél 06 12 34 56 78", None),
+        ("Je voudrais renouveler ma carte d'identité", None),
+    ],
+)
+def test_the_stated_amount_is_the_largest_sum_in_euros(text, amount):
+    got = stated_amounts([text])[0]
+    assert np.isnan(got) if amount is None else got == amount
+
+
+def test_reading_a_batch_gives_normalised_texts_needs_and_amounts():
+    texts = ["Je dois 450 € de loyer, j'ai perdu mon emploi", "Un lampadaire est éteint"]
+    normalised, mask, amounts = read_texts(texts)
+    assert list(normalised) == [normalise_text(t) for t in texts]
+    flags = need_flags(mask)
+    assert flags["housing_debt"][0] and flags["income_loss"][0] and not flags["energy"][0]
+    assert not any(flags[n][1] for n in NEEDS)
+    assert need_mask(flags).tolist() == mask.tolist()
+    assert amounts[0] == 450.0 and np.isnan(amounts[1])

@@ -204,3 +204,42 @@ def test_vulnerable_households_have_lower_incomes_and_more_crises(small_territor
     merged = merged[merged["window_complete"]]
     rate = merged.groupby("income_band")["crisis_within_90d"].mean()
     assert rate["tres_faible"] > 2 * rate["intermediaire"]
+
+
+def test_shocks_show_in_the_requests_they_bring(small_territory):
+    """Nearly every shock is declared by a request whose text states it, with an amount
+    that grows with the shock's stock and that the feature code reads back."""
+    from features.signals import need_flags, read_texts
+
+    truth, requests = small_territory.request_truth, small_territory.requests
+    declared = truth["declared_shock"].notna()
+    assert 0.2 <= declared.mean() <= 0.6
+    vague = truth["route_kind"] == "vague"
+    assert (truth.loc[declared & ~vague, "stated_shock"].notna()).mean() > 0.95
+    stated = truth["stated_amount"].notna().to_numpy()
+    _, needs, amounts = read_texts(requests["description"].to_numpy(dtype=object))
+    written = truth["stated_amount"].to_numpy()[stated]
+    read = amounts[stated]
+    # The largest amount of the text: the stated one, or another the phrasing also holds.
+    assert (read >= written).mean() > 0.99
+    assert (np.isclose(read, written) | np.isclose(read, written + 0.5)).mean() > 0.9
+    # The text speaks of the need its shock makes.
+    need_of = {
+        "perte_emploi": "income_loss",
+        "separation": "family_rupture",
+        "maladie": "health",
+        "impaye_loyer": "housing_debt",
+        "dette_energie": "energy",
+    }
+    flags = need_flags(needs)
+    for shock, need in need_of.items():
+        rows = (truth["stated_shock"] == shock).to_numpy()
+        assert flags[need][rows].mean() > 0.9, shock
+
+
+def test_stated_amounts_follow_the_crisis_risk(small_territory):
+    truth, outcomes = small_territory.request_truth, small_territory.outcomes
+    complete = outcomes["window_complete"].to_numpy()
+    amount = truth["stated_amount"].fillna(0.0).to_numpy()[complete]
+    p = truth["p_crisis_90d"].to_numpy()[complete]
+    assert np.corrcoef(amount, p)[0, 1] > 0.4
