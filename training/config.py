@@ -62,8 +62,8 @@ class RouterConfig(BaseModel):
 class RiskConfig(BaseModel):
     # Shallow trees: as accurate as deep ones on this data, and exact TreeSHAP costs
     # rounds x leaves x depth^2 per request, so explanations stay cheap to compute.
-    rounds: int = 200
-    learning_rate: float = 0.1
+    rounds: int = 120
+    learning_rate: float = 0.15
     num_leaves: int = 4
     max_depth: int = 2
     min_child_samples: int = 40

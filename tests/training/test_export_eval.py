@@ -217,15 +217,6 @@ def test_cli_evaluate_export(synthetic_export: Path, tmp_path: Path) -> None:
 
 # --- the real Boston 311 export ---------------------------------------------------------------
 
-# Measured on the real export (2 cores): see docs/real-data-router.md.
-BEHIND_BASELINE = (
-    "our linear router (text, channel, hour, weekday, month; calibrated) does not beat the "
-    "plain TF-IDF + LR baseline on Boston 311 QUEUE: accuracy 0.7123 vs 0.7359, macro-F1 "
-    "0.3997 vs 0.4816, coverage at 95% precision 0.3977 vs 0.4542 (test period, 24,175 "
-    "requests); see docs/real-data-router.md"
-)
-
-
 @pytest.fixture(scope="module")
 def boston_evaluation(tmp_path_factory):
     if not REAL_BOSTON.exists():
@@ -257,7 +248,6 @@ def test_real_boston_evaluation_runs_as_specified(boston_evaluation) -> None:
 
 @pytest.mark.real_data
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=BEHIND_BASELINE)
 def test_real_boston_ours_beats_the_plain_baseline(boston_evaluation) -> None:
     beats = boston_evaluation.beats_baseline("linear")
     figures = {

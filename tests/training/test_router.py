@@ -36,7 +36,7 @@ def test_candidates_share_one_fitted_input_step(fitted) -> None:
         for kind, router in routers.items()
     }
     numbers = set(range(blocks["numbers"].start, blocks["numbers"].stop))
-    assert not read["linear"] & numbers  # the linear model reads no count and no month
+    assert not read["linear"] & numbers  # the linear model reads no count, no calendar
     assert numbers <= read["lightgbm"]
 
 
@@ -50,9 +50,10 @@ def test_a_service_absent_from_the_calibration_half_is_kept(fitted) -> None:
         assert router.extra["temperature"] > 0
 
 
-def test_the_linear_router_never_extrapolates_the_month(fitted) -> None:
+def test_the_linear_router_reads_no_calendar(fitted) -> None:
+    """No extrapolation into a month a time split never saw, no noise from hours."""
     routers, test, _ = fitted
-    later = test.assign(month=12.0)  # a month training never saw
+    later = test.assign(month=12.0, hour=23.0, weekday=6.0)  # never seen in training
     np.testing.assert_array_equal(
         routers["linear"].predict_proba(later), routers["linear"].predict_proba(test)
     )
