@@ -37,6 +37,7 @@ STRIDE = np.int64(1) << np.int64(33)  # > 272 years of seconds since 1970
 NEVER = np.int64(1) << np.int64(32) | np.int64(1) << np.int64(31)  # year ~2174
 DAY = np.int64(86_400)
 KIND = {kind: np.int8(i) for i, kind in enumerate(EVENT_KINDS)}
+_FEW = 16  # queries
 HOUSEHOLD_CATEGORIES = {
     "composition": COMPOSITIONS,
     "age_band": AGE_BANDS,
@@ -108,7 +109,12 @@ class TextSignals:
         """Normalised texts, needs and amounts of raw texts: the stored reading where the
         text is known, a fresh one otherwise."""
         texts = np.asarray(texts, dtype=object)
-        found = self.raw.get_indexer(texts)
+        if len(texts) < _FEW:  # a live request: hash look-ups beat get_indexer's overhead
+            found = np.array(
+                [self.raw.get_loc(t) if t in self.raw else -1 for t in texts], dtype=np.int64
+            )
+        else:
+            found = self.raw.get_indexer(texts)
         hit = found >= 0
         normalised = np.empty(len(texts), dtype=object)
         needs = np.zeros(len(texts), dtype=np.uint8)
