@@ -11,10 +11,15 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import features, synth, training
+from benchmarks import features, serving, synth, training
 from benchmarks.harness import machine
 
-SUITES = {"synth": synth.run, "features": features.run, "training": training.run}
+SUITES = {
+    "synth": synth.run,
+    "features": features.run,
+    "training": training.run,
+    "serving": serving.run,
+}
 
 
 def main() -> None:

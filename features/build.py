@@ -107,13 +107,18 @@ def _instant(value) -> np.datetime64:
 def model_inputs(frame: pd.DataFrame, columns) -> pd.DataFrame:
     """A model's input columns as an MLflow signature describes them and JSON carries them:
     categories as plain strings (None when missing), booleans as floats."""
-    out = frame[list(columns)].copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.CategoricalDtype):
-            out[column] = out[column].astype(object).where(out[column].notna(), None)
-        elif out[column].dtype == bool:
-            out[column] = out[column].astype(np.float64)
-    return out
+    data: dict[str, object] = {}
+    for name in columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            labels = np.append(column.cat.categories.to_numpy(dtype=object), None)
+            codes = column.cat.codes.to_numpy()  # -1 (missing) picks the trailing None
+            data[name] = pd.Series(labels[codes], index=frame.index, dtype=object)
+        elif column.dtype == bool:
+            data[name] = column.to_numpy(dtype=np.float64)
+        else:
+            data[name] = column.to_numpy()
+    return pd.DataFrame(data, index=frame.index, copy=False)
 
 
 def online_values(requests: list[LiveRequest], history: History) -> dict[str, np.ndarray]:

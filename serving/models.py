@@ -13,7 +13,9 @@ import threading
 from dataclasses import dataclass, field
 
 import mlflow
+import numpy as np
 from mlflow import MlflowClient
+from scipy import sparse
 
 from serving.config import RISK_MODEL, ROUTER_MODEL
 
@@ -22,22 +24,73 @@ log = logging.getLogger("aiguillage.models")
 
 @dataclass(frozen=True)
 class RouterModel:
+    """The router, with a direct path through its pipeline when it has the logged shape
+    ``Pipeline([inputs (ColumnTransformer), select (column indices), model])``: each input
+    transformer is called on plain arrays, skipping the ColumnTransformer's per-call pandas
+    work. Checked against the estimator when loaded; any other shape uses the estimator."""
+
     estimator: object
     version: str
     classes: list[str]
     thresholds: dict[str, float]
     features: list[str]
+    direct: bool = False
+
+    def predict_proba(self, inputs) -> np.ndarray:
+        if not self.direct:
+            return self.estimator.predict_proba(inputs)
+        steps = self.estimator.named_steps
+        blocks = []
+        for _, transformer, columns in steps["inputs"].transformers_:
+            if transformer == "drop":
+                continue
+            if isinstance(columns, str):
+                blocks.append(transformer.transform(inputs[columns].tolist()))
+            else:
+                blocks.append(transformer.transform(inputs[list(columns)]))
+        matrix = sparse.hstack([sparse.csr_matrix(b) for b in blocks], format="csr")
+        (_, _, keep), *_ = steps["select"].transformers_
+        return steps["model"].predict_proba(matrix[:, keep])
 
 
 @dataclass(frozen=True)
 class RiskModel:
+    """The calibrated risk model, with a direct path to what it computes.
+
+    The logged estimator is ``CalibratedClassifierCV(FrozenEstimator(Pipeline([encode,
+    LightGBM])))``. Scikit-learn's generic path (pandas column selection, validation, three
+    nested wrappers) costs milliseconds per call; the direct path encodes categories with
+    the encoder's own vocabularies, asks the booster for its raw margin and contributions
+    once, and applies the fitted sigmoid. It is checked against the estimator when loaded.
+    """
+
     estimator: object  # calibrated: predict_proba gives the calibrated risk
     version: str
     features: list[str]
     encoded_features: list[str]
     band_cutoffs: list[float]
-    encoder: object  # the pipeline's encoding step (what LightGBM sees)
     booster: object  # the uncalibrated LightGBM booster, for exact TreeSHAP contributions
+    vocabularies: dict[str, dict[object, int]]  # categorical feature -> value -> code
+    calibrator: object  # the fitted sigmoid (raw margin -> calibrated risk)
+
+    def encode(self, inputs) -> np.ndarray:
+        """Inputs (model_inputs columns) as LightGBM sees them, in encoded_features order."""
+        matrix = np.empty((len(inputs), len(self.encoded_features)), dtype=np.float64)
+        for j, name in enumerate(self.encoded_features):
+            column = inputs[name]
+            if name in self.vocabularies:
+                lookup = self.vocabularies[name]
+                matrix[:, j] = [lookup.get(v, -1) for v in column.tolist()]
+            else:
+                matrix[:, j] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        return matrix
+
+    def score(self, inputs) -> tuple[np.ndarray, np.ndarray]:
+        """Calibrated risks and TreeSHAP contributions (log-odds, plus the bias column)."""
+        matrix = self.encode(inputs)
+        margin = self.booster.predict(matrix, raw_score=True, num_threads=1)
+        contributions = self.booster.predict(matrix, pred_contrib=True, num_threads=1)
+        return self.calibrator.predict(margin), contributions
 
 
 @dataclass(frozen=True)
@@ -70,13 +123,37 @@ def _inner_pipeline(calibrated):
 
 def load_router(client: MlflowClient, alias: str) -> RouterModel:
     estimator, version, metadata = _load(client, ROUTER_MODEL, alias)
-    return RouterModel(
-        estimator=estimator,
-        version=version,
-        classes=list(metadata["classes"]),
-        thresholds={k: float(v) for k, v in metadata["thresholds"].items()},
-        features=list(metadata["features"]),
-    )
+    fields = {
+        "estimator": estimator,
+        "version": version,
+        "classes": list(metadata["classes"]),
+        "thresholds": {k: float(v) for k, v in metadata["thresholds"].items()},
+        "features": list(metadata["features"]),
+    }
+    steps = getattr(estimator, "named_steps", {})
+    if list(steps) == ["inputs", "select", "model"]:
+        direct = RouterModel(**fields, direct=True)
+        example = _example(ROUTER_MODEL, version)
+        try:
+            same = np.allclose(
+                direct.predict_proba(example), estimator.predict_proba(example), atol=1e-9
+            )
+        except Exception:  # an unexpected shape inside: the estimator's own path
+            same = False
+        if same:
+            return direct
+        log.warning("router direct path disagrees; using the estimator", extra={"version": version})
+    return RouterModel(**fields)
+
+
+def _vocabularies(encoder) -> dict[str, dict[object, int]]:
+    out = {}
+    for _, ordinal, columns in encoder.transformers_:
+        if not hasattr(ordinal, "categories_"):
+            continue
+        for name, values in zip(columns, ordinal.categories_, strict=True):
+            out[name] = {v: i for i, v in enumerate(values.tolist()) if v is not None}
+    return out
 
 
 def load_risk(client: MlflowClient, alias: str) -> RiskModel:
@@ -84,16 +161,33 @@ def load_risk(client: MlflowClient, alias: str) -> RiskModel:
     pipeline = _inner_pipeline(estimator)
     # One thread: a live request is a few rows, and LightGBM's pool costs milliseconds.
     pipeline.named_steps["model"].set_params(n_jobs=1)
-    booster = pipeline.named_steps["model"].booster_
-    return RiskModel(
+    (calibrator,) = estimator.calibrated_classifiers_[0].calibrators
+    model = RiskModel(
         estimator=estimator,
         version=version,
         features=list(metadata["features"]),
         encoded_features=list(metadata["encoded_features"]),
         band_cutoffs=[float(c) for c in metadata["band_cutoffs"]],
-        encoder=pipeline.named_steps["encode"],
-        booster=booster,
+        booster=pipeline.named_steps["model"].booster_,
+        vocabularies=_vocabularies(pipeline.named_steps["encode"]),
+        calibrator=calibrator,
     )
+    _check_direct_path(model, _example(RISK_MODEL, version))
+    return model
+
+
+def _example(name: str, version: str):
+    """The input example logged with the model version."""
+    local = mlflow.artifacts.download_artifacts(artifact_uri=f"models:/{name}/{version}")
+    return mlflow.models.Model.load(local).load_input_example(local)
+
+
+def _check_direct_path(model: RiskModel, example) -> None:
+    """Refuse a model whose direct path does not reproduce the estimator exactly."""
+    expected = model.estimator.predict_proba(example)[:, 1]
+    risk, _ = model.score(example)
+    if not np.allclose(risk, expected, rtol=1e-9, atol=1e-12):
+        raise ValueError("the risk model's direct scoring path disagrees with the estimator")
 
 
 class ModelHolder:

@@ -60,19 +60,15 @@ def score(
 
     router = models.router
     if router is not None:
-        probabilities = router.estimator.predict_proba(model_inputs(frame, router.features))
+        probabilities = router.predict_proba(model_inputs(frame, router.features))
         routes = route(probabilities, router.classes, router.thresholds)
     else:
         routes = _unrouted(n)
 
     risk_model = models.risk
     if risk_model is not None:
-        inputs = model_inputs(frame, risk_model.features)
-        risk = risk_model.estimator.predict_proba(inputs)[:, 1]
+        risk, contributions = risk_model.score(model_inputs(frame, risk_model.features))
         bands = band(risk, risk_model.band_cutoffs, urgent)
-        contributions = risk_model.booster.predict(
-            risk_model.encoder.transform(inputs), pred_contrib=True, num_threads=1
-        )
         explained = [
             tuple(
                 reasons(

@@ -131,7 +131,7 @@ def test_open311_services_post_and_get(service):
 def test_health_ready_metrics_and_models(service):
     assert service.client.get("/health").json() == {"status": "ok"}
     ready = service.client.get("/ready")
-    assert ready.status_code == 200 and ready.json()["ready"]
+    assert ready.status_code == 200 and ready.json()["ready"], ready.text
     body = {
         "household_source_id": "m-1",
         "channel": "courriel",

@@ -51,7 +51,7 @@ def test_main_flows_over_http(server, keys):
         body = {
             "household_source_id": "e2e-1",
             "channel": "formulaire_web",
-            "description": "C'est urgent : je n'arrive plus à payer ma facture de gaz, coupure demain.",
+            "description": "C'est urgent : je ne peux plus payer le gaz, coupure demain.",
         }
         answer = http.post("/v1/triage", json=body, headers=intake).json()
         assert answer["scored"] and answer["urgent"] and answer["band"] in ("P1", "P2")

@@ -105,6 +105,14 @@ def test_online_answers_equal_the_batch_features_of_the_same_history(service, he
     risk = service.state.models.current.risk
     expected = risk.estimator.predict_proba(model_inputs(mine, risk.features))[:, 1]
     assert answer["risk"] == pytest.approx(float(expected[0]), rel=1e-9)
+    # The router's direct path (used online) gives the estimator's own probabilities.
+    router = service.state.models.current.router
+    assert router.direct
+    inputs = model_inputs(mine, router.features)
+    expected = router.estimator.predict_proba(inputs)[0]
+    np.testing.assert_allclose(router.predict_proba(inputs)[0], expected, atol=1e-12)
+    top = router.classes[int(np.argmax(expected))]
+    assert answer["route"]["suggestions"][0]["service"] == top
 
 
 def test_a_batch_is_stored_in_one_transaction(service, held_out):

@@ -1,0 +1,215 @@
+"""The scoring service under load (issue targets, on 2 cores): 16 concurrent clients over
+loopback HTTP posting /v1/triage with explanations and store writes on SQLite, p50 <= 10 ms,
+p99 <= 40 ms, >= 300 requests/s; in the same run `mlflow models serve` of the router alone
+on the same texts, and the ratio of our throughput to it (ours must be higher); the batch
+endpoint at >= 5,000 requests/s with explanations."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from benchmarks.harness import Measurement
+from benchmarks.territory import BENCH_KEY, CACHE, demo_territory
+
+CLIENTS = 16
+ALIAS = "challenger"  # the benchmark's own registry: the last training run's models
+
+
+def ensure_registry() -> Path:
+    """The MLflow folder of the last training benchmark (its models are 'challenger');
+    trains at the demo scale when there is none."""
+    marker = CACHE / "last_training_store"
+    if marker.exists() and Path(marker.read_text()).exists():
+        return Path(marker.read_text())
+    from training.pipeline import train
+
+    os.environ.pop("MLFLOW_TRACKING_URI", None)
+    folder = (CACHE / "serving-registry").resolve()
+    train(demo_territory(), mlflow_dir=folder)
+    marker.write_text(str(folder))
+    return folder
+
+
+def _wait(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(url)
+
+
+def _prepare_store(folder: Path, tables: dict) -> dict[str, str]:
+    from serving.db import make_engine
+    from serving.demo import history_before, holdout_start
+    from serving.migrate import upgrade
+    from serving.security import Role, create_key
+    from serving.store import Store
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    engine = make_engine(f"sqlite:///{(folder / 'aiguillage.db').resolve()}")
+    upgrade(engine)
+    store = Store(engine)
+    store.load_tables(history_before(tables, holdout_start(tables["requests"], 30)))
+    keys = {"intake": create_key(store, Role.intake)}
+    engine.dispose()
+    return keys
+
+
+async def _load(url: str, bodies: list, headers: dict, seconds: float) -> tuple[list, int, float]:
+    """CLIENTS workers posting one body after another; latencies of 2xx answers."""
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=CLIENTS)) as c:
+
+        async def worker(offset: int) -> None:
+            nonlocal errors
+            i = offset
+            while time.perf_counter() < stop:
+                started = time.perf_counter()
+                response = await c.post(url, json=bodies[i % len(bodies)], headers=headers)
+                if response.status_code == 200:
+                    latencies.append(time.perf_counter() - started)
+                else:
+                    errors += 1
+                i += CLIENTS
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker(k) for k in range(CLIENTS)))
+        elapsed = time.perf_counter() - began
+    return latencies, errors, elapsed
+
+
+def _figures(name: str, latencies: list, errors: int, elapsed: float) -> Measurement:
+    ms = np.asarray(latencies) * 1000
+    return Measurement(
+        name,
+        elapsed,
+        0.0,
+        {
+            "requests": len(ms),
+            "errors": errors,
+            "per_second": round(len(ms) / elapsed, 1),
+            "p50_ms": round(float(np.percentile(ms, 50)), 2),
+            "p99_ms": round(float(np.percentile(ms, 99)), 2),
+        },
+    )
+
+
+def run(quick: bool = False) -> list[Measurement]:
+    from features.build import batch_features, model_inputs
+    from features.tables import read_tables
+    from serving.demo import holdout_start
+
+    seconds = 10 if quick else 30
+    registry = ensure_registry()
+    uri = f"sqlite:///{(registry / 'mlflow' / 'mlflow.db').resolve()}"
+    tables = read_tables(demo_territory())
+    requests = tables["requests"]
+    held = requests[requests["requested_datetime"] >= holdout_start(requests, 30)].head(2_000)
+    bodies = [
+        {"household_id": r.household_id, "channel": r.channel, "description": r.description}
+        for r in held.itertuples()
+    ]
+    folder = CACHE / "service"
+    keys = _prepare_store(folder, tables)
+    env = {
+        **os.environ,
+        "AIGUILLAGE_DATA_DIR": str(folder.resolve()),
+        "AIGUILLAGE_MLFLOW_TRACKING_URI": uri,
+        "AIGUILLAGE_MODEL_ALIAS": ALIAS,
+        "AIGUILLAGE_MODEL_POLL_SECONDS": "0",
+        "AIGUILLAGE_PSEUDONYM_KEY": BENCH_KEY.decode(),
+        "AIGUILLAGE_LOG_LEVEL": "WARNING",
+    }
+    ours = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "serving.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", "8701", "--no-access-log", "--log-level", "warning"],
+        env=env,
+    )  # fmt: skip
+    results = []
+    try:
+        _wait("http://127.0.0.1:8701/ready", ours)
+        headers = {"X-API-Key": keys["intake"]}
+        single = asyncio.run(_load("http://127.0.0.1:8701/v1/triage", bodies, headers, seconds))
+        results.append(_figures("POST /v1/triage, 16 clients, SQLite", *single))
+        batch_bodies = [{"requests": bodies[i : i + 1000]} for i in range(0, 2000, 1000)]
+        started, sent = time.perf_counter(), 0
+        with httpx.Client(timeout=120) as client:
+            for k in range(4 if quick else 10):
+                response = client.post(
+                    "http://127.0.0.1:8701/v1/triage/batch",
+                    json=batch_bodies[k % 2],
+                    headers=headers,
+                )
+                response.raise_for_status()
+                sent += len(batch_bodies[k % 2]["requests"])
+        elapsed = time.perf_counter() - started
+        results.append(
+            Measurement(
+                "POST /v1/triage/batch (1,000 per call)",
+                elapsed,
+                0.0,
+                {"requests": sent, "per_second": round(sent / elapsed, 1)},
+            )
+        )
+    finally:
+        ours.terminate()
+        ours.wait()
+
+    # The reference: MLflow's own server, router only, on the same requests' router inputs.
+    features = batch_features(tables, start=held["requested_datetime"].min())
+    features = features.set_index("service_request_id").loc[held["service_request_id"]]
+    inputs = model_inputs(features, _router_features(uri))
+    reference_bodies = [
+        {"dataframe_split": inputs.iloc[[i]].to_dict(orient="split", index=False)}
+        for i in range(len(inputs))
+    ]
+    reference = subprocess.Popen(
+        [sys.executable, "-m", "mlflow", "models", "serve", "-m",
+         f"models:/aiguillage-router@{ALIAS}", "--env-manager", "local", "-p", "8702",
+         "-h", "127.0.0.1"],
+        env={**os.environ, "MLFLOW_TRACKING_URI": uri},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _wait("http://127.0.0.1:8702/ping", reference)
+        theirs = asyncio.run(
+            _load("http://127.0.0.1:8702/invocations", reference_bodies, {}, seconds)
+        )
+        results.append(_figures("mlflow models serve, router only, 16 clients", *theirs))
+    finally:
+        reference.terminate()
+        reference.wait()
+    ratio = results[0].extra["per_second"] / max(results[2].extra["per_second"], 1e-9)
+    results.append(
+        Measurement(
+            "ratio ours / mlflow models serve (throughput)", 0, 0, {"ratio": round(ratio, 2)}
+        )
+    )
+    return results
+
+
+def _router_features(uri: str) -> list[str]:
+    import mlflow
+
+    mlflow.set_tracking_uri(uri)
+    info = mlflow.models.get_model_info(f"models:/aiguillage-router@{ALIAS}")
+    return list(info.metadata["features"])
