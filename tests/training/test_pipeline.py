@@ -117,3 +117,17 @@ def test_promotion_takes_a_better_challenger_and_refuses_a_worse_one(trained, sm
     assert second[RISK_MODEL].challenger_score < second[RISK_MODEL].champion_score
     assert str(version_for(RISK_MODEL, CHAMPION).version) == result.risk_version
     assert str(version_for(RISK_MODEL, CHALLENGER).version) == weak.risk_version
+
+
+def test_logged_models_carry_pinned_requirements_and_plain_vocabularies(trained):
+    """Given requirements spare MLflow a reload per model; plain int vocabularies spare
+    skops one array file per term."""
+    from training.tracking import model_requirements
+
+    for name in (ROUTER_MODEL, RISK_MODEL):
+        folder = Path(mlflow.artifacts.download_artifacts(f"models:/{name}@{CHALLENGER}"))
+        assert (folder / "requirements.txt").read_text().split() == model_requirements()
+    router = mlflow.sklearn.load_model(f"models:/{ROUTER_MODEL}@{CHALLENGER}")
+    words = router.named_steps["inputs"].named_transformers_["words"]
+    assert len(words.vocabulary_) > 10
+    assert {type(i) for i in words.vocabulary_.values()} == {int}
