@@ -74,11 +74,8 @@ windowed AS (
         count(*) FILTER (WHERE q.t - r.arrived <= {90 * _DAY}) AS requests_90d,
         count(*) AS requests_365d,
         {per_service},
-        count(*) FILTER (WHERE q.t - r.arrived <= {30 * _DAY} AND r.needs > 0)
-            AS need_requests_30d,
         count(*) FILTER (WHERE q.t - r.arrived <= {90 * _DAY} AND r.needs > 0)
             AS need_requests_90d,
-        count(*) FILTER (WHERE r.needs > 0) AS need_requests_365d,
         {per_need}
     FROM q JOIN r ON r.hh = q.hh AND r.arrived < q.t AND r.arrived >= q.t - {365 * _DAY}
     GROUP BY q.id, q.t
@@ -124,8 +121,6 @@ events AS (
         count(*) FILTER (WHERE kind = 'rdv_manque') AS appointments_missed_365d,
         count(*) FILTER (WHERE kind = 'entretien' AND q.t - occurred <= {90 * _DAY})
             AS interviews_90d,
-        count(*) FILTER (WHERE kind = 'aide_accordee' AND q.t - occurred <= {90 * _DAY})
-            AS aid_granted_90d,
         coalesce(sum(amount) FILTER (WHERE kind = 'aide_accordee'
                                      AND q.t - occurred <= {90 * _DAY}), 0)
             AS aid_granted_amount_90d,

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from features.history import DAY, HOUSEHOLD_CATEGORIES, HOUSEHOLD_FLAGS, KIND, History
-from features.registry import AT_STAKE_HALF_LIFE_DAYS, NEED_WINDOWS_DAYS, WINDOWS_DAYS
+from features.registry import AT_STAKE_HALF_LIFE_DAYS, WINDOWS_DAYS
 from features.signals import NEEDS, need_flags
 from features.vocabulary import SERVICES
 
@@ -129,11 +129,8 @@ def _request_features(
 
     # What past requests said: needs and amounts (known from their arrival).
     needs, amount = r.needs[ri], r.amount[ri]
-    spoke = needs > 0
-    for days in NEED_WINDOWS_DAYS:
-        within = age <= days * DAY
-        out[f"need_requests_{days}d"] = np.bincount(qi[within & spoke], minlength=n)
     recent = age <= 90 * DAY
+    out["need_requests_90d"] = np.bincount(qi[recent & (needs > 0)], minlength=n)
     # Amount at stake: the latest amount stated for each need (pairs run in time order, the
     # largest amount last among requests of the same instant), each request counted once
     # however many needs it is the latest for; the request's own amount first.
@@ -206,7 +203,6 @@ def _event_features(history: History, q: Queries, out: dict[str, np.ndarray]) ->
         out[f"appointments_missed_rate_{days}d"] = rate
     amount = e.amount[ei]
     out["interviews_90d"] = count("entretien", 90)
-    out["aid_granted_90d"] = count("aide_accordee", 90)
     out["aid_granted_amount_90d"] = count("aide_accordee", 90, amount)
     out["aid_granted_365d"] = count("aide_accordee", 365)
     out["aid_granted_amount_365d"] = count("aide_accordee", 365, amount)

@@ -22,7 +22,6 @@ from features.vocabulary import (
 )
 
 WINDOWS_DAYS: tuple[int, ...] = (30, 90, 365)
-NEED_WINDOWS_DAYS: tuple[int, ...] = (30, 90, 365)  # what past requests said
 # amount_at_stake: the latest amount stated for each need, halved every this many days.
 AT_STAKE_HALF_LIFE_DAYS = 90
 KINDS = ("numeric", "boolean", "categorical", "text")
@@ -229,16 +228,14 @@ def _declare() -> tuple[FeatureSpec, ...]:
     ):
         history(name, sentence, "requests", both, "standard", days, unit)
     # What past requests said (their texts, read as for the request itself).
-    for days in NEED_WINDOWS_DAYS:
-        phrase = _window_phrase(days)
-        history(
-            f"need_requests_{days}d",
-            f"{{value}} demande(s) évoquant une difficulté {phrase}",
-            "requests",
-            risk,
-            "personal",
-            days,
-        )
+    history(
+        "need_requests_90d",
+        f"{{value}} demande(s) évoquant une difficulté {_window_phrase(90)}",
+        "requests",
+        risk,
+        "personal",
+        90,
+    )
     for need, sentence in NEED_SENTENCES.items():
         history(
             f"need_{need}_requests_90d",
@@ -321,7 +318,6 @@ def _declare() -> tuple[FeatureSpec, ...]:
             90,
             "",
         ),
-        ("aid_granted_90d", f"{{value}} aide(s) accordée(s) {quarter}", 90, ""),
         ("aid_granted_amount_90d", f"{{value}} € d'aides accordées {quarter}", 90, "€"),
         ("aid_granted_365d", f"{{value}} aide(s) accordée(s) {year}", 365, ""),
         ("aid_granted_amount_365d", f"{{value}} € d'aides accordées {year}", 365, "€"),

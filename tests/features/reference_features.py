@@ -68,10 +68,9 @@ def reference_row(
     row["open_requests"] = sum(1 for r in past if r.closed is None or r.closed >= t)
 
     said = {id(r): _reading(r.text) for r in past}
-    for days in (30, 90, 365):
-        row[f"need_requests_{days}d"] = sum(
-            1 for r in past if t - r.requested <= days * DAY and said[id(r)][0]
-        )
+    row["need_requests_90d"] = sum(
+        1 for r in past if t - r.requested <= 90 * DAY and said[id(r)][0]
+    )
     for need in NEEDS:
         row[f"need_{need}_requests_90d"] = sum(
             1 for r in past if t - r.requested <= 90 * DAY and need in said[id(r)][0]
@@ -128,7 +127,6 @@ def reference_row(
             missed / (kept + missed) if kept + missed else math.nan
         )
     row["interviews_90d"] = count("entretien", 90)
-    row["aid_granted_90d"] = count("aide_accordee", 90)
     row["aid_granted_amount_90d"] = total("aide_accordee", 90)
     row["aid_granted_365d"] = count("aide_accordee", 365)
     row["aid_granted_amount_365d"] = total("aide_accordee", 365)
