@@ -177,6 +177,7 @@ def run(quick: bool = False) -> list[Measurement]:
     features = batch_features(tables, start=held["requested_datetime"].min())
     features = features.set_index("service_request_id").loc[held["service_request_id"]]
     inputs = model_inputs(features, _router_features(uri))
+    inputs = inputs.astype(object).where(inputs.notna(), None)  # JSON has no NaN
     reference_bodies = [
         {"dataframe_split": inputs.iloc[[i]].to_dict(orient="split", index=False)}
         for i in range(len(inputs))
@@ -185,7 +186,12 @@ def run(quick: bool = False) -> list[Measurement]:
         [sys.executable, "-m", "mlflow", "models", "serve", "-m",
          f"models:/aiguillage-router@{ALIAS}", "--env-manager", "local", "-p", "8702",
          "-h", "127.0.0.1"],
-        env={**os.environ, "MLFLOW_TRACKING_URI": uri},
+        env={
+            **os.environ,
+            "MLFLOW_TRACKING_URI": uri,
+            # MLflow starts `uvicorn` by name: the environment's scripts must be on PATH.
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip

@@ -17,6 +17,7 @@ import numpy as np
 from mlflow import MlflowClient
 from scipy import sparse
 
+from features.registry import FEATURE_NAMES
 from serving.config import RISK_MODEL, ROUTER_MODEL
 
 log = logging.getLogger("aiguillage.models")
@@ -110,8 +111,11 @@ class ModelSet:
 def _load(client: MlflowClient, name: str, alias: str):
     version = client.get_model_version_by_alias(name, alias)
     uri = f"models:/{name}/{version.version}"  # pinned: the alias may move meanwhile
-    estimator = mlflow.sklearn.load_model(uri)
     metadata = mlflow.models.get_model_info(uri).metadata or {}
+    unknown = sorted(set(metadata.get("features", ())) - set(FEATURE_NAMES))
+    if unknown:  # trained by another version of the feature code
+        raise ValueError(f"features absent from this version of the code: {unknown}")
+    estimator = mlflow.sklearn.load_model(uri)
     return estimator, str(version.version), metadata
 
 

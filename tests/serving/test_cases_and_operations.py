@@ -174,3 +174,21 @@ def test_moving_the_alias_swaps_the_models_without_restart(service, registry_uri
     finally:
         for name, key in ((ROUTER_MODEL, "router"), (RISK_MODEL, "risk")):
             client.set_registered_model_alias(name, "champion", old[key])
+
+
+def test_a_model_needing_features_the_code_lacks_is_refused(make_service, settings, monkeypatch):
+    """A model trained by another version of the feature code is not loaded: the service
+    says why and keeps answering (routed, unscored) instead of failing every request."""
+    from features.registry import FEATURE_NAMES
+
+    monkeypatch.setattr(
+        "serving.models.FEATURE_NAMES", tuple(n for n in FEATURE_NAMES if n != "crises_total")
+    )
+    service = make_service(settings)
+    ready = service.client.get("/ready").json()
+    assert ready["models"]["risk"] is None and ready["models"]["router"] is not None
+    assert any("crises_total" in reason for reason in ready["reasons"])
+    body = {"household_source_id": "f-1", "channel": "courriel", "description": "État civil."}
+    answer = service.client.post("/v1/triage", json=body, headers=service.headers("intake"))
+    assert answer.status_code == 200
+    assert not answer.json()["scored"] and answer.json()["route"]["suggestions"]
