@@ -30,14 +30,24 @@ def utcnow() -> dt.datetime:
 
 
 def typed_frame(table, rows) -> pd.DataFrame:
-    """Rows (tuples or dicts) of a table as a frame with the contract's dtypes."""
-    frame = pd.DataFrame.from_records(rows, columns=[c.name for c in table.columns])
-    for column in table.columns:
+    """Rows (tuples or dicts) of a table as a frame with the contract's dtypes: times as
+    datetime64, floats as float64, the rest as Python objects (a household's history is a
+    few rows; per-column pandas inference would cost more than the query)."""
+    names = [c.name for c in table.columns]
+    if rows and isinstance(rows[0], dict):
+        rows = [tuple(row[name] for name in names) for row in rows]
+    values = np.empty((len(rows), len(names)), dtype=object)
+    if rows:
+        values[:] = rows
+    columns = {}
+    for j, column in enumerate(table.columns):
+        data = values[:, j]
         if isinstance(column.type, db.DateTime):
-            frame[column.name] = pd.to_datetime(frame[column.name])
+            data = np.array([np.datetime64("NaT") if v is None else v for v in data], "M8[us]")
         elif isinstance(column.type, db.Float):
-            frame[column.name] = frame[column.name].astype(np.float64)
-    return frame
+            data = np.array([np.nan if v is None else v for v in data], dtype=np.float64)
+        columns[column.name] = data
+    return pd.DataFrame(columns, columns=names, copy=False)
 
 
 def _frame(connection: Connection, table, statement) -> pd.DataFrame:
