@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import warnings
 from dataclasses import dataclass, field
 
 import mlflow
@@ -21,6 +22,8 @@ from features.registry import FEATURE_NAMES
 from serving.config import RISK_MODEL, ROUTER_MODEL
 
 log = logging.getLogger("aiguillage.models")
+# The direct router path hands fitted transformers plain arrays, on purpose (see RouterModel).
+warnings.filterwarnings("ignore", message="X does not have valid feature names")
 
 
 @dataclass(frozen=True)
@@ -41,16 +44,22 @@ class RouterModel:
         if not self.direct:
             return self.estimator.predict_proba(inputs)
         steps = self.estimator.named_steps
+        (_, _, keep), *_ = steps["select"].transformers_
+        spans = steps["inputs"].output_indices_
+        wanted = np.zeros(max(span.stop for span in spans.values()), dtype=bool)
+        wanted[keep] = True
         blocks = []
-        for _, transformer, columns in steps["inputs"].transformers_:
+        for name, transformer, columns in steps["inputs"].transformers_:
             if transformer == "drop":
                 continue
-            if isinstance(columns, str):
+            span = spans[name]
+            if not wanted[span].any():  # a block only the other candidate read
+                blocks.append(sparse.csr_matrix((len(inputs), span.stop - span.start)))
+            elif isinstance(columns, str):
                 blocks.append(transformer.transform(inputs[columns].tolist()))
-            else:
-                blocks.append(transformer.transform(inputs[list(columns)]))
+            else:  # plain arrays: scikit-learn's DataFrame checks cost more than the work
+                blocks.append(transformer.transform(inputs[list(columns)].to_numpy(object)))
         matrix = sparse.hstack([sparse.csr_matrix(b) for b in blocks], format="csr")
-        (_, _, keep), *_ = steps["select"].transformers_
         return steps["model"].predict_proba(matrix[:, keep])
 
 
@@ -74,11 +83,13 @@ class RiskModel:
     vocabularies: dict[str, dict[object, int]]  # categorical feature -> value -> code
     calibrator: object  # the fitted sigmoid (raw margin -> calibrated risk)
 
-    def encode(self, inputs) -> np.ndarray:
-        """Inputs (model_inputs columns) as LightGBM sees them, in encoded_features order."""
-        matrix = np.empty((len(inputs), len(self.encoded_features)), dtype=np.float64)
+    def encode(self, frame) -> np.ndarray:
+        """A feature frame (categories as pandas categoricals or strings, booleans, numbers)
+        as LightGBM sees it, in encoded_features order. Missing or unknown categories get
+        the encoder's -1, as in training."""
+        matrix = np.empty((len(frame), len(self.encoded_features)), dtype=np.float64)
         for j, name in enumerate(self.encoded_features):
-            column = inputs[name]
+            column = frame[name]
             if name in self.vocabularies:
                 lookup = self.vocabularies[name]
                 matrix[:, j] = [lookup.get(v, -1) for v in column.tolist()]
@@ -86,9 +97,9 @@ class RiskModel:
                 matrix[:, j] = column.to_numpy(dtype=np.float64, na_value=np.nan)
         return matrix
 
-    def score(self, inputs) -> tuple[np.ndarray, np.ndarray]:
+    def score(self, frame) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated risks and TreeSHAP contributions (log-odds, plus the bias column)."""
-        matrix = self.encode(inputs)
+        matrix = self.encode(frame)
         margin = self.booster.predict(matrix, raw_score=True, num_threads=1)
         contributions = self.booster.predict(matrix, pred_contrib=True, num_threads=1)
         return self.calibrator.predict(margin), contributions

@@ -8,10 +8,12 @@ still answered: routed to the general desk and marked unscored.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import sklearn
 
 from features.build import LiveRequest, model_inputs, online_features
 from features.decisions import Reason, Route, band, explicit_urgency, reasons, route
@@ -42,8 +44,20 @@ def _unrouted(n: int) -> list[Route]:
     return [Route(GENERAL_DESK, 0.0, True, ()) for _ in range(n)]
 
 
-def _values(frame: pd.DataFrame, columns: list[str], row: int) -> dict[str, object]:
-    return {name: frame[name].iat[row] for name in columns}
+class _RowValues(Mapping):
+    """One row's feature values, read only for the features a reason names."""
+
+    def __init__(self, frame: pd.DataFrame, row: int):
+        self.frame, self.row = frame, row
+
+    def __getitem__(self, name: str) -> object:
+        return self.frame[name].iat[self.row]
+
+    def __iter__(self):
+        return iter(self.frame.columns)
+
+    def __len__(self) -> int:
+        return len(self.frame.columns)
 
 
 def score(
@@ -51,6 +65,14 @@ def score(
 ) -> list[Answer]:
     """Answers for live requests; ``tables`` holds their households' history (contract
     frames, the live requests included)."""
+    # Inputs come from our own feature code: scikit-learn's per-call checks are redundant.
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+        return _score(live, tables, models)
+
+
+def _score(
+    live: list[LiveRequest], tables: dict[str, pd.DataFrame], models: ModelSet
+) -> list[Answer]:
     history = History.from_tables(
         tables["households"], tables["requests"], tables["accompaniment_events"]
     )
@@ -67,14 +89,14 @@ def score(
 
     risk_model = models.risk
     if risk_model is not None:
-        risk, contributions = risk_model.score(model_inputs(frame, risk_model.features))
+        risk, contributions = risk_model.score(frame)
         bands = band(risk, risk_model.band_cutoffs, urgent)
         explained = [
             tuple(
                 reasons(
                     contributions[i],
                     risk_model.encoded_features,
-                    _values(frame, risk_model.encoded_features, i),
+                    _RowValues(frame, i),
                     top=TOP_REASONS,
                 )
             )
