@@ -9,6 +9,7 @@ YEARS  ?= 3
 SEED   ?= 42
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+WORKERS ?= 2
 
 .PHONY: env serve demo-data test bench lint format clean lock
 
@@ -38,7 +39,7 @@ serve: demo-data
 	@echo "Demo API keys (one per role):"
 	@$(BIN)/aiguillage keys demo --data-dir data
 	@echo "Serving on http://$(HOST):$(PORT) (OpenAPI: http://$(HOST):$(PORT)/docs)"
-	@$(BIN)/aiguillage serve up --host $(HOST) --port $(PORT) --data-dir data
+	@$(BIN)/aiguillage serve up --host $(HOST) --port $(PORT) --workers $(WORKERS) --data-dir data
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

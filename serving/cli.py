@@ -33,9 +33,12 @@ def _store(data_dir: Path):
 def serve_up(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes (scoring is CPU-bound: one per core).")
+    ] = 1,
     data_dir: DataDirOption = Path("data"),
 ) -> None:
-    """Serve the API with uvicorn (one process; models from the registry's @champion)."""
+    """Serve the API with uvicorn (models from the registry's @champion)."""
     import os
 
     import uvicorn
@@ -46,6 +49,7 @@ def serve_up(
         factory=True,
         host=host,
         port=port,
+        workers=workers,
         access_log=False,  # our own access log carries route templates, never raw paths
         log_level="warning",
     )
