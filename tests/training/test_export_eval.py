@@ -217,6 +217,7 @@ def test_cli_evaluate_export(synthetic_export: Path, tmp_path: Path) -> None:
 
 # --- the real Boston 311 export ---------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def boston_evaluation(tmp_path_factory):
     if not REAL_BOSTON.exists():
