@@ -143,3 +143,18 @@ def test_moving_the_champion_during_a_replay_fails_no_request(
     assert routers[0] == str(old[ROUTER_MODEL].version)
     assert routers[-1] == str(new[ROUTER_MODEL])
     assert all(a["scored"] for a in figures.answers)
+
+
+def test_demo_replay_prints_the_figures_seen_through_the_api(server, keys, small_territory_dir):
+    from typer.testing import CliRunner
+
+    from aiguillage import app
+
+    result = CliRunner().invoke(
+        app,
+        ["demo", "replay", "--key", keys["intake"], "--url", server.url, "--rate", "50",
+         "--limit", "60", "--data", str(small_territory_dir)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "60 requests sent" in result.output and "0 failed" in result.output
+    assert "coverage" in result.output and "risk AUC" in result.output
