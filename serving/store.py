@@ -36,6 +36,8 @@ def typed_frame(table, rows) -> pd.DataFrame:
     names = [c.name for c in table.columns]
     if rows and isinstance(rows[0], dict):
         rows = [tuple(row[name] for name in names) for row in rows]
+    else:  # SQLAlchemy rows: plain tuples, or numpy probes them as mappings, key by key
+        rows = [tuple(row) for row in rows]
     values = np.empty((len(rows), len(names)), dtype=object)
     if rows:
         values[:] = rows

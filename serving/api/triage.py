@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException
+from fastapi import APIRouter, Header, HTTPException, Response
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
 
 from serving.api.deps import AUTH_ERRORS, IntakeCaller, State
 from serving.intake import IdempotencyConflictError, UnknownHouseholdError, body_digest
@@ -52,6 +53,12 @@ def _conflict() -> HTTPException:
     )
 
 
+def _json(answer: BaseModel) -> Response:
+    """The answer already is a validated model: serialise it once, in pydantic's core,
+    rather than letting FastAPI validate and encode it again."""
+    return Response(answer.model_dump_json(), media_type="application/json")
+
+
 def record(state, answers: list[TriageAnswer]) -> None:
     for a in answers:
         outcome = "unscored" if not a.scored else "abstained" if a.route.abstained else "routed"
@@ -74,18 +81,18 @@ async def run_triage(state, principal, requests, key, body, prefix, source="api"
 @router.post("/triage", response_model=TriageAnswer, summary="Trier une demande")
 async def triage_one(
     request: TriageRequest, state: State, principal: IntakeCaller, key: IdempotencyKey = None
-) -> TriageAnswer:
+) -> Response:
     """Store one request, compute its features from the store and answer with its route
     (or the abstention and the top 3), its calibrated risk, band and reasons."""
     body = request.model_dump(mode="json")
     answers = await run_triage(state, principal, [request], key, body, None)
-    return answers[0]
+    return _json(answers[0])
 
 
 @router.post("/triage/batch", response_model=TriageBatchAnswer, summary="Trier un lot")
 async def triage_batch(
     batch: TriageBatch, state: State, principal: IntakeCaller, key: IdempotencyKey = None
-) -> TriageBatchAnswer:
+) -> Response:
     """Up to 1,000 requests in one call, stored in one transaction: all or none."""
     limit = state.settings.max_batch
     if len(batch.requests) > limit:
@@ -101,4 +108,4 @@ async def triage_batch(
         )
     body = batch.model_dump(mode="json")
     answers = await run_triage(state, principal, batch.requests, key, body, ("body", "requests"))
-    return TriageBatchAnswer(results=answers)
+    return _json(TriageBatchAnswer(results=answers))
