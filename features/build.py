@@ -118,7 +118,8 @@ def model_inputs(frame: pd.DataFrame, columns) -> pd.DataFrame:
             data[name] = column.to_numpy(dtype=np.float64)
         else:
             data[name] = column.to_numpy()
-    return pd.DataFrame(data, index=frame.index, copy=False)
+    # Copied: arrays read from a frame are read-only views, and estimators may impute in place.
+    return pd.DataFrame(data, index=frame.index, copy=True)
 
 
 def online_values(requests: list[LiveRequest], history: History) -> dict[str, np.ndarray]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,27 @@ def _pseudonym_key(monkeypatch, tmp_path):
     """Every test runs with a known key and never touches the developer's key file."""
     monkeypatch.setenv("AIGUILLAGE_PSEUDONYM_KEY", TEST_KEY.decode())
     monkeypatch.setenv("AIGUILLAGE_PSEUDONYM_KEY_FILE", str(tmp_path / "no-such-key"))
+
+
+MLFLOW_GLOBALS = ("MLFLOW_TRACKING_URI", "MLFLOW_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_NAME")
+
+
+@pytest.fixture(autouse=True)
+def _mlflow_globals():
+    """mlflow.set_tracking_uri and set_experiment write os.environ (and module globals):
+    restore them after each test so no test inherits another's tracking store."""
+    saved = {name: os.environ.get(name) for name in MLFLOW_GLOBALS}
+    yield
+    if "mlflow" in sys.modules:
+        import mlflow
+
+        mlflow.set_tracking_uri(saved["MLFLOW_TRACKING_URI"])  # None unsets it
+        mlflow.tracking.fluent._active_experiment_id = None
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

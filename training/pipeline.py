@@ -17,6 +17,7 @@ import pandas as pd
 from mlflow.models import infer_signature
 from sklearn.metrics import roc_auc_score
 
+from features.build import model_inputs
 from features.decisions import band
 from training import plots
 from training.config import RISK_MODEL, ROUTER_MODEL, TrainConfig
@@ -49,13 +50,7 @@ class TrainingResult:
 
 def _inputs_for_signature(frame: pd.DataFrame) -> pd.DataFrame:
     """Categoricals as plain strings: what an MLflow signature describes and JSON carries."""
-    out = frame.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.CategoricalDtype):
-            out[column] = out[column].astype(object).where(out[column].notna(), None)
-        elif out[column].dtype == bool:
-            out[column] = out[column].astype(np.float64)
-    return out
+    return model_inputs(frame, frame.columns)
 
 
 def _masks(dataset: Dataset, split: Split) -> dict[str, np.ndarray]:

@@ -18,6 +18,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OrdinalEncoder
 
+from features.build import model_inputs
 from features.decisions import band_cutoffs
 from features.registry import BY_NAME, features_for
 from training.config import RiskConfig
@@ -54,13 +55,7 @@ class FittedRisk:
 def risk_inputs(frame: pd.DataFrame) -> pd.DataFrame:
     """The model's input columns: categories as strings (what an MLflow signature carries),
     booleans as floats."""
-    inputs = frame[list(RISK_FEATURES)].copy()
-    for column in inputs.columns:
-        if inputs[column].dtype == bool:
-            inputs[column] = inputs[column].astype(np.float64)
-        elif column in CATEGORICAL:
-            inputs[column] = inputs[column].astype(object).where(inputs[column].notna(), None)
-    return inputs
+    return model_inputs(frame, RISK_FEATURES)
 
 
 def risk_pipeline(config: RiskConfig) -> Pipeline:

@@ -25,7 +25,9 @@ def registry_uri(small_territory_dir, tmp_path_factory) -> str:
 
     mlflow_dir = tmp_path_factory.mktemp("registry")
     with pytest.MonkeyPatch.context() as patch:
+        # Undone on exit: mlflow writes both into os.environ while training.
         patch.delenv("MLFLOW_TRACKING_URI", raising=False)
+        patch.delenv("MLFLOW_EXPERIMENT_ID", raising=False)
         patch.setenv("AIGUILLAGE_PSEUDONYM_KEY", TEST_KEY.decode())
         result = train(small_territory_dir, TrainConfig.model_validate(QUICK), mlflow_dir)
         set_alias(ROUTER_MODEL, CHAMPION, result.router_version)

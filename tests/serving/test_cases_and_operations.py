@@ -148,8 +148,11 @@ def test_health_ready_metrics_and_models(service):
 
 
 def test_moving_the_alias_swaps_the_models_without_restart(service, registry_uri):
+    import mlflow
+
     from serving.config import RISK_MODEL, ROUTER_MODEL
 
+    mlflow.set_tracking_uri(registry_uri)  # new versions resolve their source through it
     client = MlflowClient(registry_uri)
     old = service.state.models.current.versions
     for name in (ROUTER_MODEL, RISK_MODEL):

@@ -118,8 +118,11 @@ def test_kill_9_during_a_replay_loses_no_acknowledged_request(
 def test_moving_the_champion_during_a_replay_fails_no_request(
     server, keys, registry_uri, small_territory_dir
 ):
+    import mlflow
+
     from serving.config import RISK_MODEL, ROUTER_MODEL
 
+    mlflow.set_tracking_uri(registry_uri)  # new versions resolve their source through it
     client = MlflowClient(registry_uri)
     old = {
         name: client.get_model_version_by_alias(name, "champion")

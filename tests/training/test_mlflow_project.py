@@ -32,7 +32,7 @@ def _free_port() -> int:
 def project_env(tmp_path_factory):
     store = tmp_path_factory.mktemp("mlflow-project")
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("MLFLOW_EXPERIMENT")},
         "MLFLOW_TRACKING_URI": f"sqlite:///{store / 'mlflow.db'}",
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
     }
