@@ -21,7 +21,7 @@ from benchmarks.harness import Measurement
 from benchmarks.territory import BENCH_KEY, CACHE, demo_territory
 
 CLIENTS = 16
-WORKERS = 2  # one process per core: scoring is CPU-bound Python
+WORKERS = int(os.environ.get("AIGUILLAGE_BENCH_WORKERS", "2"))  # one per core by default
 ALIAS = "challenger"  # the benchmark's own registry: the last training run's models
 
 
