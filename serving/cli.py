@@ -145,7 +145,11 @@ def store_load(
         "data/demo"
     ),
     holdout_days: Annotated[
-        int, typer.Option(help="Leave the last N days out, for `demo replay`.")
+        int,
+        typer.Option(
+            help="Leave out N days ending 91 days before the last request (and what follows), "
+            "for `demo replay`."
+        ),
     ] = 30,
     data_dir: DataDirOption = Path("data"),
 ) -> None:

@@ -22,10 +22,16 @@ from features.tables import read_tables
 RETRIES = 20
 
 
+# The held-out period ends this long before the territory's last request, so that every
+# replayed request's 90-day outcome is known and the replay can report the risk AUC.
+LABEL_WINDOW = pd.Timedelta(days=91)
+
+
 def holdout_start(requests: pd.DataFrame, days: int) -> pd.Timestamp:
-    """Start of the held-out period: ``days`` before the last request, at midnight."""
+    """Start of the held-out period of ``days`` days (at midnight), which ends a full
+    outcome window before the last request."""
     last = pd.Timestamp(requests["requested_datetime"].max())
-    return (last - pd.Timedelta(days=days)).normalize()
+    return (last - LABEL_WINDOW - pd.Timedelta(days=days)).normalize()
 
 
 def history_before(tables: dict[str, pd.DataFrame], cutoff: pd.Timestamp) -> dict:
@@ -88,8 +94,10 @@ class ReplayFigures:
 def held_out(data: Path, holdout_days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     tables = read_tables(data, ("requests", "outcomes"))
     requests = tables["requests"]
-    cutoff = holdout_start(requests, holdout_days)
-    period = requests[requests["requested_datetime"] >= cutoff].sort_values("requested_datetime")
+    start = holdout_start(requests, holdout_days)
+    end = start + pd.Timedelta(days=holdout_days)
+    times = requests["requested_datetime"]
+    period = requests[(times >= start) & (times < end)].sort_values("requested_datetime")
     truth = period[["service_request_id", "service_code"]].merge(
         tables["outcomes"], on="service_request_id", how="left"
     )
