@@ -38,29 +38,45 @@ class RouterModel:
     classes: list[str]
     thresholds: dict[str, float]
     features: list[str]
-    direct: bool = False
+    # The direct path, worked out once at load: (transformer, its columns, or None for a
+    # block the model never reads, with its width), then the columns the model keeps.
+    blocks: tuple | None = None
+    keep: np.ndarray | None = None
+
+    @property
+    def direct(self) -> bool:
+        return self.blocks is not None
 
     def predict_proba(self, inputs) -> np.ndarray:
         if not self.direct:
             return self.estimator.predict_proba(inputs)
-        steps = self.estimator.named_steps
-        (_, _, keep), *_ = steps["select"].transformers_
-        spans = steps["inputs"].output_indices_
-        wanted = np.zeros(max(span.stop for span in spans.values()), dtype=bool)
-        wanted[keep] = True
-        blocks = []
-        for name, transformer, columns in steps["inputs"].transformers_:
-            if transformer == "drop":
-                continue
-            span = spans[name]
-            if not wanted[span].any():  # a block only the other candidate read
-                blocks.append(sparse.csr_matrix((len(inputs), span.stop - span.start)))
+        parts = []
+        for transformer, columns, width in self.blocks:
+            if transformer is None:  # a block only the other candidate read
+                parts.append(sparse.csr_matrix((len(inputs), width)))
             elif isinstance(columns, str):
-                blocks.append(transformer.transform(inputs[columns].tolist()))
+                parts.append(transformer.transform(inputs[columns].tolist()))
             else:  # plain arrays: scikit-learn's DataFrame checks cost more than the work
-                blocks.append(transformer.transform(inputs[list(columns)].to_numpy(object)))
-        matrix = sparse.hstack([sparse.csr_matrix(b) for b in blocks], format="csr")
-        return steps["model"].predict_proba(matrix[:, keep])
+                parts.append(transformer.transform(inputs[list(columns)].to_numpy(object)))
+        matrix = sparse.hstack([sparse.csr_matrix(p) for p in parts], format="csr")
+        return self.estimator.named_steps["model"].predict_proba(matrix[:, self.keep])
+
+
+def _direct_plan(estimator) -> tuple[tuple, np.ndarray]:
+    """The router pipeline's input blocks and kept columns (see RouterModel)."""
+    steps = estimator.named_steps
+    (_, _, keep), *_ = steps["select"].transformers_
+    spans = steps["inputs"].output_indices_
+    wanted = np.zeros(max(span.stop for span in spans.values()), dtype=bool)
+    wanted[keep] = True
+    blocks = []
+    for name, transformer, columns in steps["inputs"].transformers_:
+        if transformer == "drop":
+            continue
+        span = spans[name]
+        used = wanted[span].any()
+        blocks.append((transformer if used else None, columns, span.stop - span.start))
+    return tuple(blocks), np.asarray(keep)
 
 
 @dataclass(frozen=True)
@@ -120,14 +136,18 @@ class ModelSet:
 
 
 def _load(client: MlflowClient, name: str, alias: str):
+    """The estimator, version, metadata and logged input example of the version the alias
+    names, from one download of its artifacts."""
     version = client.get_model_version_by_alias(name, alias)
     uri = f"models:/{name}/{version.version}"  # pinned: the alias may move meanwhile
-    metadata = mlflow.models.get_model_info(uri).metadata or {}
+    local = mlflow.artifacts.download_artifacts(artifact_uri=uri)
+    logged = mlflow.models.Model.load(local)
+    metadata = logged.metadata or {}
     unknown = sorted(set(metadata.get("features", ())) - set(FEATURE_NAMES))
     if unknown:  # trained by another version of the feature code
         raise ValueError(f"features absent from this version of the code: {unknown}")
-    estimator = mlflow.sklearn.load_model(uri)
-    return estimator, str(version.version), metadata
+    estimator = mlflow.sklearn.load_model(local)
+    return estimator, str(version.version), metadata, logged.load_input_example(local)
 
 
 def _inner_pipeline(calibrated):
@@ -137,7 +157,7 @@ def _inner_pipeline(calibrated):
 
 
 def load_router(client: MlflowClient, alias: str) -> RouterModel:
-    estimator, version, metadata = _load(client, ROUTER_MODEL, alias)
+    estimator, version, metadata, example = _load(client, ROUTER_MODEL, alias)
     fields = {
         "estimator": estimator,
         "version": version,
@@ -147,9 +167,9 @@ def load_router(client: MlflowClient, alias: str) -> RouterModel:
     }
     steps = getattr(estimator, "named_steps", {})
     if list(steps) == ["inputs", "select", "model"]:
-        direct = RouterModel(**fields, direct=True)
-        example = _example(ROUTER_MODEL, version)
         try:
+            blocks, keep = _direct_plan(estimator)
+            direct = RouterModel(**fields, blocks=blocks, keep=keep)
             same = np.allclose(
                 direct.predict_proba(example), estimator.predict_proba(example), atol=1e-9
             )
@@ -172,7 +192,7 @@ def _vocabularies(encoder) -> dict[str, dict[object, int]]:
 
 
 def load_risk(client: MlflowClient, alias: str) -> RiskModel:
-    estimator, version, metadata = _load(client, RISK_MODEL, alias)
+    estimator, version, metadata, example = _load(client, RISK_MODEL, alias)
     pipeline = _inner_pipeline(estimator)
     # One thread: a live request is a few rows, and LightGBM's pool costs milliseconds.
     pipeline.named_steps["model"].set_params(n_jobs=1)
@@ -187,14 +207,8 @@ def load_risk(client: MlflowClient, alias: str) -> RiskModel:
         vocabularies=_vocabularies(pipeline.named_steps["encode"]),
         calibrator=calibrator,
     )
-    _check_direct_path(model, _example(RISK_MODEL, version))
+    _check_direct_path(model, example)
     return model
-
-
-def _example(name: str, version: str):
-    """The input example logged with the model version."""
-    local = mlflow.artifacts.download_artifacts(artifact_uri=f"models:/{name}/{version}")
-    return mlflow.models.Model.load(local).load_input_example(local)
 
 
 def _check_direct_path(model: RiskModel, example) -> None:

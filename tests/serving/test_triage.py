@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from features.vocabulary import GENERAL_DESK, SERVICES
+from serving.demo import payload
 from tests.serving.conftest import HOLDOUT_DAYS
 
 pytestmark = pytest.mark.xdist_group("serving")
@@ -20,15 +21,6 @@ def held_out(territory_tables) -> pd.DataFrame:
     cutoff = holdout_start(requests, HOLDOUT_DAYS)
     period = requests[requests["requested_datetime"] >= cutoff]
     return period.sort_values("requested_datetime").head(120)
-
-
-def payload(row) -> dict:
-    return {
-        "household_id": row.household_id,
-        "channel": row.channel,
-        "description": row.description,
-        "received_at": row.requested_datetime.isoformat(),
-    }
 
 
 def test_a_triage_answers_route_risk_band_reasons_and_versions(service, held_out):
