@@ -84,8 +84,7 @@ async def post_request(
     request = TriageRequest(
         household_source_id=form.account_id, channel=form.channel, description=form.description
     )
-    body = form.model_dump(mode="json")
-    (answer,) = await run_triage(state, principal, [request], key, body, None, source="open311")
+    (answer,) = await run_triage(state, principal, [request], key, form, None, source="open311")
     notice = (
         f"Votre demande a été transmise au service « {answer.route.label} »."
         if not answer.route.abstained

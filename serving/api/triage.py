@@ -71,7 +71,8 @@ def record(state, answers: list[TriageAnswer]) -> None:
         state.metrics.triaged.labels(outcome).inc()
 
 
-async def run_triage(state, principal, requests, key, body, prefix, source="api"):
+async def run_triage(state, principal, requests, key, body: BaseModel, prefix, source="api"):
+    """Triage in a scoring slot; the body is hashed only when an Idempotency-Key asks."""
     try:
         answers = await anyio.to_thread.run_sync(
             state.intake.triage,
@@ -79,7 +80,7 @@ async def run_triage(state, principal, requests, key, body, prefix, source="api"
             requests,
             source,
             key,
-            body_digest(body),
+            body_digest(body.model_dump(mode="json")) if key is not None else None,
             limiter=SCORING_SLOTS,
         )
     except UnknownHouseholdError as error:
@@ -96,8 +97,7 @@ async def triage_one(
 ) -> Response:
     """Store one request, compute its features from the store and answer with its route
     (or the abstention and the top 3), its calibrated risk, band and reasons."""
-    body = request.model_dump(mode="json")
-    answers = await run_triage(state, principal, [request], key, body, None)
+    answers = await run_triage(state, principal, [request], key, request, None)
     return _json(answers[0])
 
 
@@ -118,6 +118,5 @@ async def triage_batch(
                 }
             ],
         )
-    body = batch.model_dump(mode="json")
-    answers = await run_triage(state, principal, batch.requests, key, body, ("body", "requests"))
+    answers = await run_triage(state, principal, batch.requests, key, batch, ("body", "requests"))
     return _json(TriageBatchAnswer(results=answers))
