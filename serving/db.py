@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    false,
     make_url,
 )
 
@@ -126,11 +127,36 @@ reviews = Table(
     Column("review_id", Integer, primary_key=True, autoincrement=True),
     Column("service_request_id", ID, ForeignKey("requests.service_request_id"), nullable=False),
     Column("reviewer", ID, nullable=False),
+    # "accept" or "override"; band and service are the final ones, as decided.
+    Column("decision", CODE, nullable=False, server_default="accept"),
     Column("band", String(4)),
     Column("service", CODE),
-    Column("reason", Text),
+    Column("reason_code", CODE),  # serving.reviews.OVERRIDE_REASONS, required to override
+    Column("comment", Text),
+    # What the model suggested when the decision was taken, and whether it was overridden.
+    Column("suggested_service", CODE),
+    Column("suggested_band", String(4)),
+    Column("route_overridden", Boolean, nullable=False, server_default=false()),
+    Column("band_overridden", Boolean, nullable=False, server_default=false()),
+    Column("handled", Boolean, nullable=False, server_default=false()),
+    Column("router_version", String(20)),
+    Column("risk_version", String(20)),
     Column("created_at", DateTime, nullable=False),
     Index("ix_reviews_request", "service_request_id"),
+    Index("ix_reviews_created", "created_at"),
+)
+
+# The review console's sign-ins: only a SHA-256 of the cookie's token is stored, so a copy
+# of the table opens no session; logging out ends the row, not just the cookie.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("key_id", ID, ForeignKey("api_keys.key_id"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("ended_at", DateTime),
 )
 
 audit_log = Table(
