@@ -17,6 +17,16 @@ def synth(
     years: Annotated[float, typer.Option(help="Years simulated.")] = 3.0,
     seed: Annotated[int, typer.Option(help="The same seed gives the same bytes.")] = 42,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("data/demo"),
+    shift: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Inject a shift: new_motive, channel_online, energy_crisis or reorganisation "
+            "(repeatable; see docs/monitoring.md)."
+        ),
+    ] = None,
+    shift_from: Annotated[
+        datetime | None, typer.Option(help="Date the shifts start (requests from then on).")
+    ] = None,
 ) -> None:
     """Generate a synthetic territory (Parquet tables, ground truth and data card)."""
     from rich.console import Console
@@ -24,12 +34,21 @@ def synth(
     from features.pseudonym import load_key
     from features.synth.config import SynthConfig
     from features.synth.generator import generate, write
+    from features.synth.shifts import Shift
 
     console = Console(stderr=True)
     config = SynthConfig(households=households, years=years, seed=seed)
+    if shift and shift_from is None:
+        raise typer.BadParameter("a shift needs its start date", param_hint="--shift-from")
+    try:
+        shifts = tuple(Shift(kind, shift_from) for kind in shift or ())
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--shift") from None
     started = time.perf_counter()
     with console.status("Simulating the territory…") as status:
-        territory = generate(config, load_key(), progress=lambda s: status.update(f"Stage: {s}…"))
+        territory = generate(
+            config, load_key(), progress=lambda s: status.update(f"Stage: {s}…"), shifts=shifts
+        )
         status.update("Writing Parquet tables…")
         card = write(territory, out)
     elapsed = time.perf_counter() - started

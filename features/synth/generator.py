@@ -21,6 +21,7 @@ from features.synth.config import SynthConfig
 from features.synth.dynamics import crisis_probability, simulate
 from features.synth.households import draw_households
 from features.synth.requests import draw_requests
+from features.synth.shifts import Shift, apply_shifts
 from features.tables import write_table
 
 TRUTH_FOLDER = "truth"
@@ -47,9 +48,13 @@ class Territory:
 
 
 def generate(
-    config: SynthConfig, key: bytes, progress: Callable[[str], None] | None = None
+    config: SynthConfig,
+    key: bytes,
+    progress: Callable[[str], None] | None = None,
+    shifts: tuple[Shift, ...] = (),
 ) -> Territory:
-    """Simulate a territory. ``key`` pseudonymises the household ids."""
+    """Simulate a territory. ``key`` pseudonymises the household ids; ``shifts`` rewrite the
+    requests received from their start (features/synth/shifts.py)."""
     say = progress or (lambda _stage: None)
     rngs = dict(
         zip(
@@ -94,7 +99,7 @@ def generate(
     return Territory(
         config=config,
         households=households.table,
-        requests=requests.table,
+        requests=apply_shifts(requests.table, shifts, config.seed) if shifts else requests.table,
         accompaniment_events=events,
         outcomes=outcomes,
         request_truth=truth,
