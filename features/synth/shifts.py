@@ -71,7 +71,10 @@ _CLOSINGS = (
     "Merci de me rappeler.",
     "",
 )
-_AMOUNT = re.compile(r"(\d[\d  ]*)(?=\s?(?:€|e\b|eur\b|euros\b))")
+# An amount as texts state it: "450 €", "1 250 euros", "35,50 €", "600euros", "80e".
+_AMOUNT = re.compile(
+    r"(?<![\d,])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?=(?:,\d\d)?\s?(?:€|e\b|eur\b|euros\b))"
+)
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,7 @@ def _new_motive_texts(rng: np.random.Generator, n: int) -> list[str]:
 
 def _scaled_amounts(text: str, factor: int) -> str:
     def scale(match: re.Match[str]) -> str:
-        digits = re.sub(r"\D", "", match.group(1))
-        return str(int(digits) * factor) if digits else match.group(1)
+        return str(int(re.sub(r"\D", "", match.group(1))) * factor)
 
     return _AMOUNT.sub(scale, text)
 

@@ -67,9 +67,11 @@ def test_channels_move_online(unshifted, shifted):
 def test_energy_crisis_brings_energy_debts_with_bills_doubled(unshifted, shifted):
     share = lambda frame: (_after(frame)["service_code"] == "energie_precarite").mean()  # noqa: E731
     assert share(shifted["energy_crisis"]) > share(unshifted) + 0.15
+
     def energy_amounts(frame: pd.DataFrame) -> pd.Series:
         energy = frame[frame["service_code"] == "energie_precarite"]["description"]
-        return energy.str.extract(r"(\d+)\s?€")[0].dropna().astype(int)
+        found = energy.str.extract(r"(?<![\d,])(\d[\d\s]*?)(?:,\d\d)?\s?(?:€|euros)")[0]
+        return found.dropna().str.replace(r"\s", "", regex=True).astype(int)
 
     crisis = energy_amounts(_after(shifted["energy_crisis"]))
     usual = energy_amounts(unshifted[unshifted["requested_datetime"] < START])
