@@ -1,0 +1,215 @@
+"""The common input of every view: one row per request, with its delays in days.
+
+A ``Cases`` frame is built either from a folder of contract files (a synthetic territory,
+or what an importer wrote) or from the service's store, so that the views never know
+where their figures come from. Free text is carried only for motive clustering, which
+reports terms shared by many requests, never a text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from features.decisions import BAND_DEADLINE_HOURS
+from features.importers import EXTRAS_FILE, import_schema
+from features.tables import read_table, table_path
+from features.vocabulary import SERVICE_LABELS
+from serving import db
+from serving.store import Store
+
+DAY = pd.Timedelta(days=1)
+UNKNOWN = "non renseigné"
+# Columns of a Cases frame (``text`` only when motives are wanted).
+COLUMNS = (
+    "service",
+    "channel",
+    "motive",
+    "month",
+    "requested",
+    "first_response_days",
+    "closing_days",
+    "answer_days",
+    "late",
+    "open",
+    "reassignments",
+    "initial_service",
+    "complaint",
+    "territory",
+)
+
+
+@dataclass(frozen=True)
+class Cases:
+    """Requests as the views read them, plus the time the data stops (its horizon)."""
+
+    frame: pd.DataFrame
+    horizon: pd.Timestamp
+    source: str  # "territory", "export" or "store": said in the report
+    # What the data can tell: an export without reassignments or complaints says nothing
+    # about them (its columns are constants), and the report says so rather than 0 %.
+    has_reassignments: bool
+    has_complaints: bool
+    has_first_response: bool
+
+
+def service_label(code: str) -> str:
+    """The French label of one of our services; an export's own codes stay as they are."""
+    return SERVICE_LABELS.get(code, code)
+
+
+def _days(later: pd.Series, earlier: pd.Series) -> np.ndarray:
+    return ((later - earlier) / DAY).to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def cases_from_requests(
+    requests: pd.DataFrame,
+    *,
+    source: str,
+    territory: pd.Series | None = None,
+    band: pd.Series | None = None,
+    on_time_status: pd.Series | None = None,
+    with_text: bool = True,
+) -> Cases:
+    """A Cases frame from a ``requests`` contract frame (any source).
+
+    The deadline is the priority band's when the request has one (P1 24 h, P2 72 h,
+    P3 10 days), else its ``expected_datetime``. A request is late when its answer (the
+    first response, else the closing) came after the deadline, or when it is still waiting
+    at the horizon with the deadline passed. An export's own on-time status, when it has
+    one, is what the export says (Boston's ``OnTime_Status``)."""
+    requested = pd.to_datetime(requests["requested_datetime"])
+    first = pd.to_datetime(requests["first_response_datetime"])
+    closed = pd.to_datetime(requests["closed_datetime"])
+    horizon = pd.Series(
+        [
+            requested.max(),
+            closed.max(),
+            first.max(),
+            pd.to_datetime(requests["updated_datetime"]).max(),
+        ]
+    ).max()
+    answered = first.fillna(closed)
+    deadline = pd.to_datetime(requests["expected_datetime"])
+    if band is not None:
+        hours = band.map(BAND_DEADLINE_HOURS).astype("float64")
+        deadline = (requested + pd.to_timedelta(hours, unit="h")).fillna(deadline)
+    known = deadline.notna()
+    late = np.where(answered.notna(), answered > deadline, horizon > deadline)
+    late = np.where(known, late, np.nan)
+    if on_time_status is not None:
+        status = on_time_status.to_numpy(dtype=object)
+        given = pd.notna(status)
+        late = np.where(given, status == "overdue", late).astype(np.float64)
+    service = requests["service_code"].fillna(requests["initial_service_code"]).fillna(UNKNOWN)
+    columns = {
+        "service": service.astype(str).to_numpy(dtype=object),
+        "channel": requests["channel"].astype(str).to_numpy(dtype=object),
+        "motive": requests["motive"].fillna(UNKNOWN).astype(str).to_numpy(dtype=object),
+        "month": requested.dt.strftime("%Y-%m").to_numpy(dtype=object),
+        "requested": requested.to_numpy(dtype="datetime64[s]"),
+        "first_response_days": _days(first, requested),
+        "closing_days": _days(closed, requested),
+        "answer_days": _days(answered, requested),
+        "late": late.astype(np.float64),
+        "open": closed.isna().to_numpy(),
+        "reassignments": requests["reassignment_count"].to_numpy(dtype=np.int64),
+        "initial_service": requests["initial_service_code"].to_numpy(dtype=object),
+        "complaint": requests["complaint"].to_numpy(dtype=bool),
+        "territory": (
+            territory.to_numpy(dtype=object)
+            if territory is not None
+            else np.full(len(requests), None, dtype=object)
+        ),
+    }
+    if with_text:
+        columns["text"] = requests["description"].to_numpy(dtype=object)
+    frame = pd.DataFrame(columns)
+    return Cases(
+        frame=frame,
+        horizon=pd.Timestamp(horizon),
+        source=source,
+        has_reassignments=bool(
+            requests["initial_service_code"].notna().any() or frame["reassignments"].any()
+        ),
+        has_complaints=bool(frame["complaint"].any()),
+        has_first_response=bool(first.notna().any()),
+    )
+
+
+def _exists(folder: Path, table: str) -> bool:
+    try:
+        table_path(folder, table)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def cases_from_folder(folder: Path | str, with_text: bool = True) -> Cases:
+    """A folder of contract files: a territory (with households, hence territories) or an
+    importer's output (requests and their extras, no households)."""
+    folder = Path(folder)
+    requests = read_table(folder, "requests", schema=import_schema())
+    territory = on_time = None
+    if _exists(folder, "households"):
+        households = read_table(folder, "households")
+        territory = requests["household_id"].map(
+            pd.Series(households["territory"].to_numpy(), index=households["household_id"])
+        )
+    extras_path = folder / EXTRAS_FILE
+    if extras_path.exists():
+        extras = pd.read_parquet(extras_path)
+        if "on_time_status" in extras.columns:
+            on_time = requests["service_request_id"].map(
+                pd.Series(extras["on_time_status"].to_numpy(), index=extras["service_request_id"])
+            )
+    source = "export" if extras_path.exists() else "territory"
+    return cases_from_requests(
+        requests, source=source, territory=territory, on_time_status=on_time, with_text=with_text
+    )
+
+
+def cases_from_store(store: Store, territory: str | None = None, with_text: bool = True) -> Cases:
+    """The store's requests (of one territory when given), with the band of their stored
+    prediction when they were scored."""
+    r, h, p = db.requests, db.households, db.predictions
+    columns = [c for c in r.columns if c.name != "source"]
+    if not with_text:
+        columns = [c for c in columns if c.name != "description"]
+    statement = (
+        select(*columns, h.c.territory, p.c.band)
+        .select_from(
+            r.outerjoin(h, h.c.household_id == r.c.household_id).outerjoin(
+                p, p.c.service_request_id == r.c.service_request_id
+            )
+        )
+        .order_by(r.c.requested_datetime)
+    )
+    if territory is not None:
+        statement = statement.where(h.c.territory == territory)
+    with store.engine.connect() as connection:
+        result = connection.execute(statement)
+        frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+    for name in (
+        "requested_datetime",
+        "first_response_datetime",
+        "closed_datetime",
+        "expected_datetime",
+        "updated_datetime",
+    ):
+        frame[name] = pd.to_datetime(frame[name])
+    if not with_text:
+        frame["description"] = None
+    frame["reassignment_count"] = frame["reassignment_count"].astype("int64")
+    frame["complaint"] = frame["complaint"].astype(bool)
+    return cases_from_requests(
+        frame,
+        source="store",
+        territory=frame["territory"],
+        band=frame["band"],
+        with_text=with_text,
+    )
