@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from serving import console
 from serving.api import cases, open311, ops, triage
 from serving.config import Settings
 from serving.logs import configure_logging
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.service = state
     for module in (triage, cases, open311, ops):
         app.include_router(module.router)
+    console.install(app)  # the review console under /console (HTML, outside the OpenAPI schema)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
