@@ -16,10 +16,12 @@ WORKERS ?= 2
 env: $(STAMP)
 
 # The environment is (re)built when the pins or the project metadata change.
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
 	$(BIN)/uv pip install --python $(BIN)/python --quiet -c constraints.txt -e ".[dev]"
+	# axe-core for the console's browser tests (the console serves its own CSS, no CDN)
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $(STAMP)
 
 demo-data: $(STAMP)
