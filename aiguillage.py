@@ -6,7 +6,7 @@ This is the single module allowed to import features, training and serving toget
 import typer
 
 from features.cli import data_app, features_app
-from serving.cli import demo_app, keys_app, serve_app, store_app
+from serving.cli import demo_app, export_labels, keys_app, serve_app, store_app
 from training.cli import models_app, train_app
 
 app = typer.Typer(
@@ -15,6 +15,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+# Decisions live in the serving store; `data` cannot import serving, so it is added here.
+data_app.command("export-labels")(export_labels)
 app.add_typer(data_app, name="data")
 app.add_typer(features_app, name="features")
 app.add_typer(train_app, name="train")

@@ -1,7 +1,9 @@
-"""Command groups of the serving package: `aiguillage serve`, `keys`, `store`, `demo`."""
+"""Command groups of the serving package: `aiguillage serve`, `keys`, `store`, `demo`; and
+`export_labels`, which aiguillage.py registers as `aiguillage data export-labels`."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -189,3 +191,25 @@ def demo_replay(
     console.print(figures.summary())
     if figures.failed:
         raise typer.Exit(code=1)
+
+
+def export_labels(
+    out: Annotated[Path, typer.Option("--out", help="File to write: .parquet, otherwise CSV.")],
+    since: Annotated[
+        datetime | None, typer.Option(help="Decisions taken from this time (UTC).")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(help="Decisions taken before this time (UTC).")
+    ] = None,
+    data_dir: DataDirOption = Path("data"),
+) -> None:
+    """Export social workers' decisions as labels for retraining: one row per reviewed
+    request (the decision in force), pseudonymous ids, final route and band, reason code,
+    decision time. Comments are never exported. Registered as `aiguillage data
+    export-labels`."""
+    from serving.reviews import label_frame, write_labels
+
+    frame = label_frame(_store(data_dir).engine, since, until)
+    write_labels(frame, out)
+    overridden = int((frame["decision"] == "override").sum())
+    typer.echo(f"{len(frame)} label(s) written to {out} ({overridden} override(s))")
