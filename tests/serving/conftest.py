@@ -1,5 +1,5 @@
-"""Serving fixtures: champion models trained once on the small territory, a store holding
-its history up to a cut-off, and an app with one key per role."""
+"""Serving fixtures: a store holding the territory's history up to a cut-off, and an app with
+one key per role (the champion models, `registry_uri`, are in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,31 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import TEST_KEY
-
 HOLDOUT_DAYS = 30
 TERRITORY = "nord"  # the social worker's territory
-# A quick training: one router candidate, a small risk model. Real training, real registry.
-QUICK = {"router": {"candidates": ["linear"]}, "risk": {"rounds": 60}}
-
-
-@pytest.fixture(scope="session")
-def registry_uri(small_territory_dir, tmp_path_factory) -> str:
-    """An MLflow registry whose @champion aliases name freshly trained models."""
-    from training.config import RISK_MODEL, ROUTER_MODEL, TrainConfig
-    from training.pipeline import train
-    from training.tracking import CHAMPION, set_alias
-
-    mlflow_dir = tmp_path_factory.mktemp("registry")
-    with pytest.MonkeyPatch.context() as patch:
-        # Undone on exit: mlflow writes both into os.environ while training.
-        patch.delenv("MLFLOW_TRACKING_URI", raising=False)
-        patch.delenv("MLFLOW_EXPERIMENT_ID", raising=False)
-        patch.setenv("AIGUILLAGE_PSEUDONYM_KEY", TEST_KEY.decode())
-        result = train(small_territory_dir, TrainConfig.model_validate(QUICK), mlflow_dir)
-        set_alias(ROUTER_MODEL, CHAMPION, result.router_version)
-        set_alias(RISK_MODEL, CHAMPION, result.risk_version)
-    return f"sqlite:///{mlflow_dir / 'mlflow' / 'mlflow.db'}"
 
 
 @pytest.fixture(scope="session")
