@@ -6,7 +6,7 @@ This is the single module allowed to import features, training and serving toget
 import typer
 
 from features.cli import data_app, features_app
-from serving.cli import demo_app, export_labels, keys_app, serve_app, store_app
+from serving.cli import demo_app, export_labels, keys_app, report_app, serve_app, store_app
 from training.cli import models_app, train_app
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ app.add_typer(serve_app, name="serve")
 app.add_typer(keys_app, name="keys")
 app.add_typer(store_app, name="store")
 app.add_typer(demo_app, name="demo")
+app.add_typer(report_app, name="report")
 
 if __name__ == "__main__":
     app()

@@ -1,5 +1,5 @@
-"""Command groups of the serving package: `aiguillage serve`, `keys`, `store`, `demo`; and
-`export_labels`, which aiguillage.py registers as `aiguillage data export-labels`."""
+"""Command groups of the serving package: `aiguillage serve`, `keys`, `store`, `demo`,
+`report`; and `export_labels`, which aiguillage.py registers as `aiguillage data export-labels`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ serve_app = typer.Typer(help="Run the scoring service.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys: create and revoke.", no_args_is_help=True)
 store_app = typer.Typer(help="The service's store: schema and data.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demonstrations against a running service.", no_args_is_help=True)
+report_app = typer.Typer(help="Reports for service managers.", no_args_is_help=True)
 
 DataDirOption = Annotated[
     Path, typer.Option("--data-dir", help="Folder of the store and the MLflow registry.")
@@ -213,3 +214,54 @@ def export_labels(
     write_labels(frame, out)
     overridden = int((frame["decision"] == "override").sum())
     typer.echo(f"{len(frame)} label(s) written to {out} ({overridden} override(s))")
+
+
+@report_app.command("improve")
+def report_improve(
+    out: Annotated[Path, typer.Option(help="The HTML report to write.")],
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Folder of contract files (a territory, or an importer's output)."),
+    ] = None,
+    from_store: Annotated[
+        bool, typer.Option("--store", help="Read the service's store (in --data-dir) instead.")
+    ] = False,
+    csv: Annotated[Path | None, typer.Option(help="Also write one CSV per table here.")] = None,
+    territory: Annotated[str | None, typer.Option(help="Only this territory.")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Start of the routing period (YYYY-MM-DD; default: the last complete month).",
+        ),
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="End of the routing period.")] = None,
+    clusters: Annotated[int, typer.Option(min=2, help="Motive clusters.")] = 12,
+    seed: Annotated[int, typer.Option(help="Seed of samples and bootstraps.")] = 0,
+    data_dir: DataDirOption = Path("data"),
+) -> None:
+    """Delays, bottlenecks, misrouting, recurring motives and what automatic routing would
+    change, as a standalone HTML page (and CSV files)."""
+    from rich.console import Console
+
+    from serving.improvement.command import improve
+
+    if (data is not None) == from_store:
+        raise typer.BadParameter("give either --data DIR or --store", param_hint="--data")
+    if data is not None and not data.is_dir():
+        raise typer.BadParameter(f"{data} is not a folder", param_hint="--data")
+    try:
+        improve(
+            out=out,
+            data=data,
+            store=_store(data_dir) if from_store else None,
+            data_dir=data_dir,
+            csv=csv,
+            territory=territory,
+            period=(start, end),
+            clusters=clusters,
+            seed=seed,
+            console=Console(stderr=True),
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None

@@ -9,8 +9,10 @@ it, digits never form terms, and words written with a capital letter most of the
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -75,9 +77,12 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def _stop_words() -> list[str]:
-    words = set(get_stop_words("french")) | set(get_stop_words("english"))
-    return sorted({_strip_accents(w.lower()) for w in words} | FORMULAS)
+@lru_cache(maxsize=1)
+def _stop_words() -> tuple[str, ...]:
+    """French and English stop words and the formulas, as the vectorizer tokenises them."""
+    words = {*get_stop_words("french"), *get_stop_words("english"), *FORMULAS}
+    pattern = re.compile(TOKEN_PATTERN)
+    return tuple(sorted({t for w in words for t in pattern.findall(_strip_accents(w.lower()))}))
 
 
 def fold(texts: np.ndarray) -> np.ndarray:
@@ -111,7 +116,7 @@ def _vectorizer(settings: MotiveSettings, n_texts: int, vocabulary=None) -> Tfid
     return TfidfVectorizer(
         lowercase=False,
         token_pattern=TOKEN_PATTERN,
-        stop_words=_stop_words(),
+        stop_words=list(_stop_words()),
         min_df=1
         if vocabulary is not None
         else max(settings.min_requests, int(np.ceil(settings.min_share * n_texts))),
