@@ -27,6 +27,7 @@ UNKNOWN = "non renseigné"
 # Columns of a Cases frame (``text`` only when motives are wanted).
 COLUMNS = (
     "service",
+    "agency",
     "channel",
     "motive",
     "month",
@@ -108,6 +109,7 @@ def cases_from_requests(
     service = requests["service_code"].fillna(requests["initial_service_code"]).fillna(UNKNOWN)
     columns = {
         "service": service.astype(str).to_numpy(dtype=object),
+        "agency": requests["agency_responsible"].fillna(UNKNOWN).astype(str).to_numpy(dtype=object),
         "channel": requests["channel"].astype(str).to_numpy(dtype=object),
         "motive": requests["motive"].fillna(UNKNOWN).astype(str).to_numpy(dtype=object),
         "month": requested.dt.strftime("%Y-%m").to_numpy(dtype=object),

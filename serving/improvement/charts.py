@@ -18,6 +18,7 @@ from serving.improvement.cases import service_label
 
 WIDTH = 9.0
 MAX_SERIES = 8  # lines a chart can show legibly
+MAX_ROWS = 25  # rows of a heatmap or bar chart (an export may have 150 services)
 
 
 def _png(figure) -> bytes:
@@ -34,8 +35,18 @@ def _month_ticks(axis, months: list[str]) -> None:
 
 
 def wait_heatmap(waits: pd.DataFrame, episodes: pd.DataFrame, by: str = "service") -> bytes:
-    """Median wait for an answer per service and month; bottleneck episodes outlined."""
-    table = waits.pivot(index=by, columns="month", values="median_days").sort_index()
+    """Median wait for an answer per service and month; bottleneck episodes outlined.
+    At most MAX_ROWS services: those with an episode, then the busiest."""
+    volume = waits.groupby(by)["requests"].sum()
+    flagged = volume.index.isin(episodes[by]) if len(episodes) else False
+    chosen = (
+        volume.to_frame()
+        .assign(flagged=flagged)
+        .sort_values(["flagged", "requests"], ascending=False)
+    )
+    chosen = chosen.index[:MAX_ROWS]
+    table = waits[waits[by].isin(chosen)].pivot(index=by, columns="month", values="median_days")
+    table = table.sort_index()
     months = list(table.columns)
     figure = Figure(figsize=(WIDTH, 0.35 * len(table) + 2))
     axis = figure.subplots()
@@ -75,8 +86,8 @@ def backlog_lines(backlog: pd.DataFrame, by: str = "service") -> bytes:
 
 
 def share_bars(table: pd.DataFrame, column: str, title: str, by: str = "service") -> bytes:
-    """A share (0-1) per group as horizontal bars, in percent."""
-    data = table.dropna(subset=[column]).sort_values(column)
+    """A share (0-1) per group as horizontal bars, in percent (the MAX_ROWS busiest)."""
+    data = table.dropna(subset=[column]).nlargest(MAX_ROWS, "requests").sort_values(column)
     figure = Figure(figsize=(WIDTH, 0.3 * len(data) + 1.5))
     axis = figure.subplots()
     axis.barh([service_label(str(s)) for s in data[by]], 100 * data[column].to_numpy())
@@ -88,7 +99,7 @@ def share_bars(table: pd.DataFrame, column: str, title: str, by: str = "service"
 
 def reassignment_bars(per_service: pd.DataFrame) -> bytes:
     """Days a reassignment adds, per service, with a 95 % interval."""
-    data = per_service.dropna(subset=["days"]).sort_values("days")
+    data = per_service.dropna(subset=["days"]).nlargest(MAX_ROWS, "requests").sort_values("days")
     figure = Figure(figsize=(WIDTH, 0.3 * len(data) + 1.5))
     axis = figure.subplots()
     axis.barh(

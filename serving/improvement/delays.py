@@ -15,7 +15,7 @@ import pandas as pd
 
 from serving.improvement.cases import Cases
 
-DIMENSIONS = ("service", "channel", "motive", "month")
+DIMENSIONS = ("service", "agency", "channel", "motive", "month")
 # Below this many requests a group's delays and rates are left empty: too few to mean
 # anything, and too close to a single person.
 MIN_GROUP = 5

@@ -4,7 +4,7 @@ French with their top terms, counted per month; growing clusters are flagged as 
 No text leaves this module, only terms shared by many requests: a term enters the
 vocabulary only when at least ``min_requests`` requests (and ``min_share`` of them) use
 it, digits never form terms, and words written with a capital letter most of the time
-(names of people, places, companies) are left out.
+(names of people, places, companies) are left out (see ``proper_nouns``).
 """
 
 from __future__ import annotations
@@ -111,6 +111,15 @@ def _surface_forms(texts: np.ndarray, keep: set[str], settings: MotiveSettings):
     return dict(zip(written["term"], written["form"], strict=True)), capital_share
 
 
+def proper_nouns(capital_share: pd.Series, threshold: float) -> pd.Index:
+    """Terms written with a capital letter at least ``threshold`` of the time, when the
+    texts are in sentence case. In title-case texts (most words capitalised, as Boston's
+    case titles) capitals say nothing: there, only the minimum frequency keeps names out."""
+    if capital_share.median() >= 0.5:
+        return capital_share.index[:0]
+    return capital_share.index[capital_share >= threshold]
+
+
 def _vectorizer(settings: MotiveSettings, n_texts: int, vocabulary=None) -> TfidfVectorizer:
     """TF-IDF over folded texts (see ``fold``)."""
     return TfidfVectorizer(
@@ -168,7 +177,7 @@ def cluster_motives(cases: Cases, settings: MotiveSettings | None = None) -> Mot
     first = _vectorizer(settings, len(fitted))
     first.fit(fitted)
     written, capital_share = _surface_forms(raw, set(first.vocabulary_), settings)
-    names = capital_share[capital_share >= settings.proper_noun_share].index
+    names = proper_nouns(capital_share, settings.proper_noun_share)
     vocabulary = sorted(set(first.vocabulary_) - set(names))
     vectorizer = _vectorizer(settings, len(fitted), vocabulary=vocabulary)
     vectorizer.fit(fitted[:1])

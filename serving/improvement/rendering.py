@@ -22,6 +22,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 PAGE_TABLES = (
     "bottlenecks",
     "delays_by_service",
+    "delays_by_agency",
     "delays_by_channel",
     "delays_by_motive",
     "delays_by_month",

@@ -32,6 +32,7 @@ from serving.models import RouterModel
 # What managers read: French column names, in CSV files and HTML tables alike.
 COLUMN_LABELS = {
     "service": "service",
+    "agency": "équipe responsable",
     "channel": "canal",
     "motive": "motif",
     "month": "mois",
@@ -82,6 +83,7 @@ ROUTING_FIGURES = {
 }
 TABLE_TITLES = {
     "delays_by_service": "Délais par service",
+    "delays_by_agency": "Délais par équipe responsable",
     "delays_by_channel": "Délais par canal",
     "delays_by_motive": "Délais par motif",
     "delays_by_month": "Délais par mois",
