@@ -1,10 +1,11 @@
 """Bottlenecks: the services and months whose delays jump beyond their usual level.
 
 A service's usual level in a month is the median of its monthly median waits over the
-months before (a rolling window); its month-to-month variability is the robust spread
-(MAD) of the log ratios of each month to its usual level. A month is a jump when its
-median wait is at least ``min_ratio`` times the usual level, at least ``min_days`` more,
-and ``min_z`` robust deviations above it, on at least ``min_requests`` requests.
+months before (a rolling window). A month is a jump when its median wait is at least
+``min_ratio`` times the usual level and at least ``min_days`` more (a jump that matters),
+on at least ``min_requests`` requests, and when chance cannot explain it: under the usual
+level, half of the month's requests would wait longer than it; the sign test's z (the
+excess of requests waiting longer, in binomial standard deviations) must reach ``min_z``.
 Consecutive jumping months of a service form one episode, reported with its evidence.
 """
 
@@ -45,9 +46,9 @@ def _usual(series: pd.Series, rule: BottleneckRule) -> pd.Series:
     return series.shift(1).rolling(rule.window_months, min_periods=rule.min_history).median()
 
 
-def flag_months(waits: pd.DataFrame, rule: BottleneckRule, by: str = "service") -> pd.DataFrame:
-    """Each group-month with its usual level, ratio, robust z and whether it jumps."""
-    waits = waits.sort_values([by, "month"]).copy()
+def flag_months(cases: Cases, rule: BottleneckRule, by: str = "service") -> pd.DataFrame:
+    """Each group-month with its usual level, ratio, sign-test z and whether it jumps."""
+    waits = monthly_waits(cases, by).sort_values([by, "month"]).reset_index(drop=True)
     # Thin months neither count towards the usual level nor get flagged.
     enough = waits["requests"] >= rule.min_requests
     median = waits["median_days"].where(enough)
@@ -55,19 +56,20 @@ def flag_months(waits: pd.DataFrame, rule: BottleneckRule, by: str = "service") 
     waits["usual_late_share"] = (
         waits["late_share"].where(enough).groupby(waits[by]).transform(lambda s: _usual(s, rule))
     )
-    log_ratio = np.log(median / waits["usual_days"])
-    spread = log_ratio.groupby(waits[by]).transform(
-        lambda s: 1.4826 * (s - s.median()).abs().median()
-    )
+    frame = cases.frame[[by, "month", "answer_days"]].dropna()
+    usual = frame.merge(waits[[by, "month", "usual_days"]], on=[by, "month"], how="left")
+    longer = (usual["answer_days"] > usual["usual_days"]).groupby([usual[by], usual["month"]])
+    counted = pd.DataFrame({"longer": longer.mean(), "answered": longer.size()}).reset_index()
+    waits = waits.merge(counted, on=[by, "month"], how="left")
     waits["ratio"] = median / waits["usual_days"]
-    waits["z"] = log_ratio / spread.where(spread > 0)
+    waits["z"] = (waits["longer"] - 0.5) * 2 * np.sqrt(waits["answered"])
     waits["jump"] = (
         enough
         & (waits["ratio"] >= rule.min_ratio)
         & (median - waits["usual_days"] >= rule.min_days)
         & (waits["z"] >= rule.min_z)
     )
-    return waits
+    return waits.drop(columns=["longer", "answered"])
 
 
 def detect_bottlenecks(
@@ -77,7 +79,7 @@ def detect_bottlenecks(
     group, first_month, last_month, months, requests, median_days (the worst month's),
     usual_days, ratio (the worst), extra_days, late_share, usual_late_share, z."""
     rule = rule or BottleneckRule()
-    flagged = flag_months(monthly_waits(cases, by), rule, by)
+    flagged = flag_months(cases, rule, by)
     jumps = flagged[flagged["jump"]].copy()
     columns = [
         by,

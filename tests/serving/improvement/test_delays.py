@@ -90,11 +90,15 @@ def test_reassignment_cost_is_nil_when_reassignments_are_shuffled(small_cases):
 def test_complaints_grow_with_the_wait(small_cases, small_requests):
     table = delays.complaints_by_wait(small_cases)
     assert table["requests"].sum() == small_cases.frame["answer_days"].notna().sum()
-    assert table["complaints"].sum() == small_requests["complaint"].sum() - (
-        small_requests["complaint"]
-        & small_requests["first_response_datetime"].isna()
-        & small_requests["closed_datetime"].isna()
-    ).sum()
+    assert (
+        table["complaints"].sum()
+        == small_requests["complaint"].sum()
+        - (
+            small_requests["complaint"]
+            & small_requests["first_response_datetime"].isna()
+            & small_requests["closed_datetime"].isna()
+        ).sum()
+    )
     shares = table["complaint_share"].to_numpy()
     assert shares[-1] > 5 * shares[0]
     assert np.all(np.diff(shares[1:]) > 0)
