@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from serving.improvement.cases import Cases
+from serving.improvement.cases import Cases, plain_keys
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,14 @@ def monthly_waits(cases: Cases, by: str = "service") -> pd.DataFrame:
     """Per group and month: requests, median wait for the answer (days), share late."""
     frame = cases.frame
     grouped = frame.groupby([by, "month"], observed=True)
-    return pd.DataFrame(
+    waits = pd.DataFrame(
         {
             "requests": grouped.size(),
             "median_days": grouped["answer_days"].median(),
             "late_share": grouped["late"].mean(),
         }
     ).reset_index()
+    return plain_keys(waits)
 
 
 def _usual(series: pd.Series, rule: BottleneckRule) -> pd.Series:

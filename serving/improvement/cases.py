@@ -63,6 +63,29 @@ def service_label(code: str) -> str:
     return SERVICE_LABELS.get(code, code)
 
 
+def month_labels(times: pd.Series) -> pd.Categorical:
+    """ "YYYY-MM" of each time as a categorical (formatting only the distinct months: a
+    million strftime calls would cost seconds)."""
+    months = pd.to_datetime(times).to_numpy().astype("datetime64[M]")
+    missing = np.isnat(months)
+    distinct, codes = np.unique(months[~missing], return_inverse=True)
+    out = np.full(len(months), -1, dtype=np.int64)
+    out[~missing] = codes
+    return pd.Categorical.from_codes(out, [str(m) for m in distinct], ordered=True)
+
+
+def plain_keys(table: pd.DataFrame) -> pd.DataFrame:
+    """An aggregate's categorical keys as plain strings (what CSV files and pages show)."""
+    for name in table.columns:
+        if isinstance(table[name].dtype, pd.CategoricalDtype):
+            table[name] = table[name].astype("str")
+    return table
+
+
+def _category(values: pd.Series) -> pd.Categorical:
+    return pd.Categorical(values.fillna(UNKNOWN).astype("str"))
+
+
 def _days(later: pd.Series, earlier: pd.Series) -> np.ndarray:
     return ((later - earlier) / DAY).to_numpy(dtype=np.float64, na_value=np.nan)
 
@@ -108,11 +131,11 @@ def cases_from_requests(
         late = np.where(given, status == "overdue", late).astype(np.float64)
     service = requests["service_code"].fillna(requests["initial_service_code"]).fillna(UNKNOWN)
     columns = {
-        "service": service.astype(str).to_numpy(dtype=object),
-        "agency": requests["agency_responsible"].fillna(UNKNOWN).astype(str).to_numpy(dtype=object),
-        "channel": requests["channel"].astype(str).to_numpy(dtype=object),
-        "motive": requests["motive"].fillna(UNKNOWN).astype(str).to_numpy(dtype=object),
-        "month": requested.dt.strftime("%Y-%m").to_numpy(dtype=object),
+        "service": _category(service),
+        "agency": _category(requests["agency_responsible"]),
+        "channel": _category(requests["channel"]),
+        "motive": _category(requests["motive"]),
+        "month": month_labels(requested),
         "requested": requested.to_numpy(dtype="datetime64[s]"),
         "first_response_days": _days(first, requested),
         "closing_days": _days(closed, requested),
@@ -120,16 +143,14 @@ def cases_from_requests(
         "late": late.astype(np.float64),
         "open": closed.isna().to_numpy(),
         "reassignments": requests["reassignment_count"].to_numpy(dtype=np.int64),
-        "initial_service": requests["initial_service_code"].to_numpy(dtype=object),
+        "initial_service": pd.Categorical(requests["initial_service_code"]),
         "complaint": requests["complaint"].to_numpy(dtype=bool),
-        "territory": (
-            territory.to_numpy(dtype=object)
-            if territory is not None
-            else np.full(len(requests), None, dtype=object)
+        "territory": pd.Categorical(
+            territory if territory is not None else np.full(len(requests), None, dtype=object)
         ),
     }
     if with_text:
-        columns["text"] = requests["description"].to_numpy(dtype=object)
+        columns["text"] = requests["description"].reset_index(drop=True)
     frame = pd.DataFrame(columns)
     return Cases(
         frame=frame,

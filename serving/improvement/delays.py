@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from serving.improvement.cases import Cases
+from serving.improvement.cases import Cases, month_labels, plain_keys
 
 DIMENSIONS = ("service", "agency", "channel", "motive", "month")
 # Below this many requests a group's delays and rates are left empty: too few to mean
@@ -61,18 +61,19 @@ def delay_table(cases: Cases, by: str | list[str]) -> pd.DataFrame:
         out["complaint_share"] = np.nan
     small = out["requests"] < MIN_GROUP
     out.loc[small, out.columns.difference(["requests", "open"])] = np.nan
-    return out.reset_index()
+    return plain_keys(out.reset_index())
 
 
 def backlog(cases: Cases, by: str = "service") -> pd.DataFrame:
     """Requests still open at the end of each month, per group: arrivals so far minus
     closings so far. Columns: month, the group, backlog."""
     frame = cases.frame
-    months = pd.period_range(frame["requested"].min(), cases.horizon, freq="M").strftime("%Y-%m")
+    months = [str(m) for m in pd.period_range(frame["requested"].min(), cases.horizon, freq="M")]
     arrived = frame.groupby([by, "month"], observed=True).size()
     closed_at = frame["requested"] + pd.to_timedelta(frame["closing_days"], unit="D")
-    closed = frame.assign(_m=closed_at.dt.strftime("%Y-%m")).dropna(subset=["_m"])
-    closed = closed.groupby([by, "_m"], observed=True).size().rename_axis([by, "month"])
+    closed_month = pd.Series(month_labels(closed_at), index=frame.index)
+    closed = frame[by].groupby([frame[by], closed_month], observed=True).size()
+    closed = closed.rename_axis([by, "month"])
     table = (
         pd.concat({"arrived": arrived, "closed": closed}, axis=1)
         .fillna(0)
@@ -81,7 +82,8 @@ def backlog(cases: Cases, by: str = "service") -> pd.DataFrame:
         .cumsum()
     )
     open_now = (table["arrived"] - table["closed"]).rename_axis("month")
-    return open_now.stack().rename("backlog").reset_index().astype({"backlog": "int64"})
+    out = open_now.stack().rename("backlog").reset_index().astype({"backlog": "int64"})
+    return plain_keys(out)
 
 
 @dataclass(frozen=True)
@@ -120,13 +122,16 @@ def reassignment_cost(cases: Cases) -> ReassignmentCost | None:
     answered = frame[frame["answer_days"].notna()]
     y = answered["answer_days"].to_numpy(np.float64)
     x = answered["reassignments"].to_numpy(np.float64)
-    service_codes, service = np.unique(answered["service"].to_numpy(dtype=str), return_inverse=True)
-    _, month = np.unique(answered["month"].to_numpy(dtype=str), return_inverse=True)
+    service_codes = answered["service"].cat.categories
+    service = answered["service"].cat.codes.to_numpy(np.int64)
+    month = answered["month"].cat.codes.to_numpy(np.int64)
     strata = service * (month.max() + 1) + month
     days, error = _within_slope(y, x, np.unique(strata, return_inverse=True)[1])
     rows = []
     for code_index, code in enumerate(service_codes):
         mask = service == code_index
+        if not mask.any():
+            continue
         slope, se = _within_slope(y[mask], x[mask], np.unique(month[mask], return_inverse=True)[1])
         rows.append(
             {
@@ -163,4 +168,4 @@ def complaints_by_wait(cases: Cases) -> pd.DataFrame | None:
         }
     ).rename_axis("wait")
     out.loc[out["requests"] < MIN_GROUP, ["complaint_share", "late_share"]] = np.nan
-    return out.reset_index()
+    return plain_keys(out.reset_index())

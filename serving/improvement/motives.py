@@ -163,7 +163,7 @@ def cluster_motives(cases: Cases, settings: MotiveSettings | None = None) -> Mot
     """Clusters of the cases' texts; every case gets its dominant cluster."""
     settings = settings or MotiveSettings()
     frame = cases.frame
-    texts = frame["text"].fillna("").to_numpy(dtype=object)
+    texts = frame["text"]
     rng = np.random.default_rng(settings.seed)
 
     def pick(size: int) -> np.ndarray:
@@ -172,7 +172,7 @@ def cluster_motives(cases: Cases, settings: MotiveSettings | None = None) -> Mot
         return np.sort(rng.choice(len(texts), size, replace=False))
 
     fitted_rows, counted = pick(settings.fit_sample), pick(settings.count_sample)
-    raw = texts[fitted_rows]
+    raw = texts.iloc[fitted_rows].fillna("").to_numpy(dtype=object)
     fitted = fold(raw)
     first = _vectorizer(settings, len(fitted))
     first.fit(fitted)
@@ -186,7 +186,9 @@ def cluster_motives(cases: Cases, settings: MotiveSettings | None = None) -> Mot
     n_clusters = min(settings.clusters, max(1, len(vocabulary) - 1))
     model = NMF(n_components=n_clusters, init="nndsvda", random_state=settings.seed, max_iter=300)
     model.fit(vectorizer.transform(fitted))
-    weights = model.transform(vectorizer.transform(fold(texts[counted])))
+    weights = model.transform(
+        vectorizer.transform(fold(texts.iloc[counted].fillna("").to_numpy(dtype=object)))
+    )
     assignments = np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), UNASSIGNED)
 
     terms = np.asarray(vocabulary, dtype=object)

@@ -45,7 +45,7 @@ def test_late_share_follows_the_deadline(small_cases, small_requests):
 
 
 def test_small_groups_show_no_delay(small_cases):
-    frame = small_cases.frame.copy()
+    frame = small_cases.frame.assign(motive=small_cases.frame["motive"].astype("str"))
     frame.loc[frame.index[:3], "motive"] = "motif_rare"
     table = delays.delay_table(replace(small_cases, frame=frame), "motive").set_index("motive")
     assert table.loc["motif_rare", "requests"] == 3
