@@ -80,3 +80,21 @@ def registry_uri(small_territory_dir, tmp_path_factory) -> str:
         set_alias(ROUTER_MODEL, CHAMPION, result.router_version)
         set_alias(RISK_MODEL, CHAMPION, result.risk_version)
     return f"sqlite:///{mlflow_dir / 'mlflow' / 'mlflow.db'}"
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """A local Spark session on two cores (pyspark and Java 17 are in the test environment)."""
+    from features.spark import session
+
+    spark = session(
+        "local[2]",
+        "aiguillage-tests",
+        {
+            "spark.sql.shuffle.partitions": "4",
+            "spark.ui.enabled": "false",
+            "spark.ui.showConsoleProgress": "false",
+        },
+    )
+    yield spark
+    spark.stop()
