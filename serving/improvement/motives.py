@@ -46,7 +46,7 @@ class MotiveSettings:
     fit_sample: int = 30_000  # texts the vocabulary and the clusters are learnt on
     # Texts assigned to a cluster: all of them up to this many, else a uniform sample
     # (monthly shares are then estimates; the report says so).
-    count_sample: int = 150_000
+    count_sample: int = 100_000
     min_requests: int = 25  # a term is kept only if this many requests use it...
     min_share: float = 0.002  # ...and this share of the fitted texts
     max_share: float = 0.3
