@@ -12,10 +12,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from serving import console
-from serving.api import cases, open311, ops, triage
+from serving.api import cases, monitoring, open311, ops, triage
 from serving.config import Settings
 from serving.logs import configure_logging
 from serving.middleware import BodyLimit, Observe
+from serving.monitoring.gauges import register_gauges
+from serving.monitoring.scheduler import MonitorSchedule
 from serving.state import ServiceState
 
 API_VERSION = "1.0.0"
@@ -25,12 +27,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_level)
     state = ServiceState.build(settings)
+    register_gauges(state.metrics.registry, state.store)
+    schedule = MonitorSchedule(state.store, settings)  # off unless monitor_every_hours > 0
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         state.models.refresh()
         state.models.start_polling(settings.model_poll_seconds)
+        schedule.start()
         yield
+        schedule.stop()
         state.models.stop()
 
     app = FastAPI(
@@ -40,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.service = state
-    for module in (triage, cases, open311, ops):
+    for module in (triage, cases, open311, ops, monitoring):
         app.include_router(module.router)
     console.install(app)  # the review console under /console (HTML, outside the OpenAPI schema)
     if settings.cors_origins:

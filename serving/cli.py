@@ -14,6 +14,7 @@ keys_app = typer.Typer(help="API keys: create and revoke.", no_args_is_help=True
 store_app = typer.Typer(help="The service's store: schema and data.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demonstrations against a running service.", no_args_is_help=True)
 report_app = typer.Typer(help="Reports for service managers.", no_args_is_help=True)
+monitor_app = typer.Typer(help="Drift and performance monitoring.", no_args_is_help=True)
 
 DataDirOption = Annotated[
     Path, typer.Option("--data-dir", help="Folder of the store and the MLflow registry.")
@@ -265,3 +266,40 @@ def report_improve(
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
+
+
+@monitor_app.command("run")
+def monitor_run(
+    since: Annotated[
+        datetime | None, typer.Option(help="Window start (default: until minus the window).")
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        typer.Option(help="Window end, excluded (default: just after the last scored request)."),
+    ] = None,
+    data_dir: DataDirOption = Path("data"),
+) -> None:
+    """Compare the champion's reference with the recent prediction log (cron-friendly: exit 0
+    when every check passes or lacks data, 2 when a check raises an alert)."""
+    from rich.console import Console
+
+    from serving.config import Settings
+    from serving.monitoring.reference import NoChampionError
+    from serving.monitoring.run import run_monitor
+
+    console = Console(stderr=True)
+    settings = Settings(data_dir=data_dir)
+    try:
+        with console.status("Surveillance…") as status:
+            result = run_monitor(_store(data_dir), settings, since, until, say=status.update)
+    except (NoChampionError, ValueError) as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(code=1) from None
+    for check in result.checks:
+        colour = {"pass": "green", "fail": "red"}.get(check.status, "yellow")
+        console.print(f"  {check.name:20} [{colour}]{check.status}[/]")
+    console.print(
+        f"Run {result.run_id}: [bold]{result.status}[/] over {result.since:%Y-%m-%d %H:%M} – "
+        f"{result.until:%Y-%m-%d %H:%M} in {result.seconds:.1f} s; reports in {result.report_dir}"
+    )
+    raise typer.Exit(code=2 if result.alerts else 0)

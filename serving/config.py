@@ -36,6 +36,17 @@ class Settings(BaseSettings):
     # Accepted clock skew for received_at in the future.
     future_tolerance_seconds: int = 300
     log_level: str = "INFO"
+    # Monitoring (docs/monitoring.md): the in-service cadence (0: off; use the cron-friendly
+    # `aiguillage monitor run`), the window each run looks at, and what makes a check fail.
+    monitor_every_hours: float = 0.0
+    monitor_window_days: int = 7
+    monitor_drift_alpha: float = 0.001  # per check, shared among its columns (Bonferroni)
+    monitor_max_drifted_columns: int = 0  # more drifted columns than this: the check fails
+    monitor_accuracy_drop: float = 0.03  # below the champion's test accuracy, beyond noise
+    monitor_auc_drop: float = 0.05
+    monitor_calibration_gap: float = 0.05  # |mean risk - observed crisis rate|
+    monitor_max_override_rate: float = 0.25
+    monitor_min_rows: int = 30  # fewer rows in a check: not enough data, no verdict
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -195,6 +195,39 @@ idempotency = Table(
     Column("created_at", DateTime, nullable=False),
 )
 
+# Monitoring: one row per run (figures and per-check verdicts, never personal data) and one
+# alert per failed check, resolved when a later run passes it.
+monitoring_runs = Table(
+    "monitoring_runs",
+    metadata,
+    Column("run_id", ID, primary_key=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("since", DateTime, nullable=False),
+    Column("until", DateTime, nullable=False),
+    Column("status", CODE, nullable=False),  # pass, fail or not_enough_data
+    Column("checks", JSON, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("drift_share", Float),
+    Column("abstention_rate", Float),
+    Column("override_rate", Float),
+    Column("router_version", String(20)),
+    Column("risk_version", String(20)),
+    Column("report_dir", String(500), nullable=False),
+    Index("ix_monitoring_runs_created", "created_at"),
+)
+
+monitoring_alerts = Table(
+    "monitoring_alerts",
+    metadata,
+    Column("alert_id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", ID, ForeignKey("monitoring_runs.run_id"), nullable=False),
+    Column("check_name", CODE, nullable=False),
+    Column("message", String(300), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("resolved_at", DateTime),
+    Index("ix_monitoring_alerts_open", "check_name", "resolved_at"),
+)
+
 
 def make_engine(url: str) -> Engine:
     """An engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""

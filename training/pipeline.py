@@ -18,7 +18,7 @@ from mlflow.models import infer_signature
 from sklearn.metrics import roc_auc_score
 
 from features.build import model_inputs
-from features.decisions import band
+from features.decisions import band, route
 from training import plots
 from training.config import RISK_MODEL, ROUTER_MODEL, TrainConfig
 from training.data import Dataset, Split, load_dataset, temporal_split
@@ -220,9 +220,13 @@ def train(
             {k: r.validation_macro_f1 for k, r in routers.items()},
             split,
         )
+        routes = route(router.predict_proba(test_risk), router.classes, router.thresholds)
         scored = test_risk.assign(
             risk=p_risk,
             band=band(p_risk, risk.cutoffs),
+            # What the service would answer: the reference of monitoring's prediction drift.
+            route=[r.service for r in routes],
+            abstained=[r.abstained for r in routes],
         )
         reference_sample(scored, config.risk.seed).to_parquet(out / "reference.parquet")
         mlflow.log_artifacts(str(out), artifact_path="evaluation")
