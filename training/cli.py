@@ -1,14 +1,19 @@
-"""Command groups of the training package: `aiguillage train ...` and `aiguillage models ...`."""
+"""Command groups of the training package: `aiguillage train ...`, `aiguillage models ...`
+and `aiguillage score ...`."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from features.cli import Engine, EngineOption, MasterOption
+
 train_app = typer.Typer(help="Training: fit, evaluate and register models.", no_args_is_help=True)
 models_app = typer.Typer(help="Model registry: promotion and aliases.", no_args_is_help=True)
+score_app = typer.Typer(help="Batch scoring with the registered models.", no_args_is_help=True)
 
 DataOption = Annotated[Path, typer.Option(help="Data folder with the contract tables.")]
 MlflowOption = Annotated[
@@ -180,3 +185,105 @@ def models_promote(
     from training.promote import promote
 
     _print_decisions(promote(data, mlflow_dir, cards_dir=cards_dir), dry_run=False)
+
+
+@score_app.command("batch")
+def score_batch(
+    out: Annotated[Path, typer.Option(help="Parquet output (a folder of files with Spark).")],
+    features: Annotated[
+        Path | None,
+        typer.Option(help="Feature Parquet written by `aiguillage features build`."),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Or a data folder: its features are computed first, by the engine."),
+    ] = None,
+    date_from: Annotated[
+        datetime | None, typer.Option("--from", help="With --data: first arrival date included.")
+    ] = None,
+    date_to: Annotated[
+        datetime | None, typer.Option("--to", help="With --data: arrival date excluded.")
+    ] = None,
+    engine: EngineOption = Engine.pandas,
+    master: MasterOption = "local[*]",
+    mlflow_dir: MlflowOption = Path("data"),
+    alias: Annotated[str, typer.Option(help="Registry alias of the models to use.")] = "champion",
+) -> None:
+    """Route, risk, band and reasons for every request of a feature frame, with the models
+    the alias names (pinned when scoring starts)."""
+    import time
+
+    from rich.console import Console
+
+    from training.batch_scoring import ModelMismatchError, registered_models
+    from training.tracking import configure
+
+    console = Console(stderr=True)
+    if (features is None) == (data is None):
+        raise typer.BadParameter("give either --features or --data", param_hint="--features")
+    if features is not None and (date_from or date_to):
+        raise typer.BadParameter("--from and --to go with --data", param_hint="--from/--to")
+    started = time.perf_counter()
+    configure(mlflow_dir)
+    try:
+        models = registered_models(alias)
+    except ModelMismatchError as error:
+        console.print(str(error), style="red", markup=False, highlight=False)
+        raise typer.Exit(code=1) from None
+    except Exception as error:  # no such model or alias in this registry
+        console.print(
+            f"No router and risk model with alias @{alias}: {error}", style="red", markup=False
+        )
+        raise typer.Exit(code=1) from None
+    if engine is Engine.spark:
+        rows = _score_on_spark(models, features, data, date_from, date_to, master, out, console)
+    else:
+        rows = _score_here(models, features, data, date_from, date_to, out, console)
+    console.print(
+        f"[green]{rows:,} requests scored[/] (router v{models.router_version}, risk "
+        f"v{models.risk_version}) written to {out} in {time.perf_counter() - started:.1f} s."
+    )
+
+
+def _score_here(models, features, data, date_from, date_to, out: Path, console) -> int:
+    import pandas as pd
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from features.build import batch_features
+    from features.spark import to_feature_frame
+    from features.tables import read_tables
+    from training.batch_scoring import score_frame
+
+    with console.status("Features…"):
+        if features is not None:
+            frame = to_feature_frame(pd.read_parquet(features))
+        else:
+            tables = read_tables(data, ("households", "requests", "accompaniment_events"))
+            frame = batch_features(tables, date_from, date_to)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as progress:
+        task = progress.add_task("Scoring", total=len(frame))
+        scored = score_frame(frame, models, progress=lambda n: progress.advance(task, n))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    scored.to_parquet(out, index=False, compression="zstd")
+    return len(scored)
+
+
+def _score_on_spark(models, features, data, date_from, date_to, master, out: Path, console) -> int:
+    from features.cli import spark_session_or_exit
+    from features.spark import read_feature_tables, spark_features
+    from training.spark_scoring import score_spark
+
+    with console.status(f"Scoring on Spark ({master})…"):
+        spark = spark_session_or_exit(master)
+        if features is not None:
+            frame = spark.read.parquet(str(features))
+        else:
+            frame = spark_features(read_feature_tables(spark, data), date_from, date_to)
+        score_spark(frame, models).write.mode("overwrite").parquet(str(out))
+        return spark.read.parquet(str(out)).count()
