@@ -20,7 +20,7 @@ from serving.cli import (
     serve_app,
     store_app,
 )
-from training.cli import models_app, train_app
+from training.cli import models_app, score_app, train_app
 
 app = typer.Typer(
     name="aiguillage",
@@ -34,6 +34,7 @@ app.add_typer(data_app, name="data")
 app.add_typer(features_app, name="features")
 app.add_typer(train_app, name="train")
 app.add_typer(models_app, name="models")
+app.add_typer(score_app, name="score")
 app.add_typer(serve_app, name="serve")
 app.add_typer(keys_app, name="keys")
 app.add_typer(store_app, name="store")
