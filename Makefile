@@ -15,11 +15,12 @@ WORKERS ?= 2
 
 env: $(STAMP)
 
-# The environment is (re)built when the pins or the project metadata change.
+# The environment is (re)built when the pins or the project metadata change. The spark
+# extra (pyspark) is installed so the Spark tests run with the others; the service needs none.
 $(STAMP): pyproject.toml constraints.txt package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
-	$(BIN)/uv pip install --python $(BIN)/python --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -c constraints.txt -e ".[dev,spark]"
 	# axe-core for the console's browser tests (the console serves its own CSS, no CDN)
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $(STAMP)
