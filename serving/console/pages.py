@@ -32,10 +32,6 @@ def fr_datetime(value: dt.datetime | None) -> str:
     return value.strftime("%d/%m/%Y à %H:%M") if value else ""
 
 
-def fr_date(value: dt.datetime | dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
 def fr_duration(value: dt.timedelta) -> str:
     """``2 j 5 h``, ``5 h 12 min``, ``12 min``."""
     minutes = max(0, int(value.total_seconds() // 60))
@@ -54,27 +50,25 @@ def fr_percent(value: float | None, digits: int = 0) -> str:
     return f"{100 * value:.{digits}f}".replace(".", ",") + f"{NBSP}%"
 
 
-def band_label(band: str | None) -> str:
-    """``P2 — réponse sous 72 h``."""
-    if not band:
-        return "Sans priorité (non notée)"
-    hours = BAND_DEADLINE_HOURS.get(band)
-    if hours is None:
-        return f"{band} — délai standard"
-    due = f"{hours}{NBSP}h" if hours <= 72 else f"{hours // 24}{NBSP}jours"
-    return f"{band} — réponse sous {due}"
-
-
 def deadline_label(hours: int | None) -> str:
+    """``72 h``, ``10 jours``, or ``délai standard`` for a band without deadline."""
     if hours is None:
         return "délai standard"
     return f"{hours}{NBSP}h" if hours <= 72 else f"{hours // 24}{NBSP}jours"
 
 
+def band_label(band: str | None) -> str:
+    """``P2 — réponse sous 72 h``, ``P4 — délai standard``."""
+    if not band:
+        return "Sans priorité (non notée)"
+    hours = BAND_DEADLINE_HOURS.get(band)
+    due = deadline_label(hours)
+    return f"{band} — {due}" if hours is None else f"{band} — réponse sous {due}"
+
+
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters.update(
     fr_datetime=fr_datetime,
-    fr_date=fr_date,
     fr_duration=fr_duration,
     fr_percent=fr_percent,
     band_label=band_label,
