@@ -9,7 +9,7 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from tests.serving.conftest import QUICK
+from tests.conftest import QUICK
 from tests.serving.monitoring.scenario import open_store
 
 pytestmark = pytest.mark.xdist_group("serving")
