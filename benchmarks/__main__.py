@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import features, serving, synth, training
+from benchmarks import features, serving, spark, synth, training
 from benchmarks.harness import machine
 
 SUITES = {
@@ -19,6 +19,7 @@ SUITES = {
     "features": features.run,
     "training": training.run,
     "serving": serving.run,
+    "spark": spark.run,
 }
 
 

@@ -20,7 +20,12 @@ class Engine(StrEnum):
 
 
 EngineOption = Annotated[
-    Engine, typer.Option(help="pandas: this machine; spark: Apache Spark (aiguillage[spark]).")
+    Engine,
+    typer.Option(help="pandas: this machine; spark: Apache Spark (the spark extra: pyspark)."),
+]
+FromOption = Annotated[datetime | None, typer.Option("--from", help="First arrival date included.")]
+ToOption = Annotated[
+    datetime | None, typer.Option("--to", help="Arrival date excluded (end of period).")
 ]
 MasterOption = Annotated[
     str, typer.Option(help="Spark master URL (spark engine): local[*], spark://host:7077...")
@@ -144,14 +149,11 @@ def import_export(
 
 @features_app.command("build")
 def build_features_command(
-    data: Annotated[Path, typer.Option(help="Data folder with the contract tables.")],
-    out: Annotated[Path, typer.Option(help="Output Parquet file of the feature frame.")],
-    date_from: Annotated[
-        datetime | None, typer.Option("--from", help="First arrival date included.")
-    ] = None,
-    date_to: Annotated[
-        datetime | None, typer.Option("--to", help="Arrival date excluded (end of period).")
-    ] = None,
+    # Strings: with the spark engine they may be URIs (hdfs://, s3a://...).
+    data: Annotated[str, typer.Option(help="Data folder with the contract tables.")],
+    out: Annotated[str, typer.Option(help="Output Parquet file of the feature frame.")],
+    date_from: FromOption = None,
+    date_to: ToOption = None,
     engine: EngineOption = Engine.pandas,
     master: MasterOption = "local[*]",
 ) -> None:
@@ -159,6 +161,7 @@ def build_features_command(
     if engine is Engine.spark:
         _build_on_spark(data, out, date_from, date_to, master)
         return
+    data, out = Path(data), Path(out)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -216,7 +219,7 @@ def spark_session_or_exit(master: str):
 
 
 def _build_on_spark(
-    data: Path, out: Path, date_from: datetime | None, date_to: datetime | None, master: str
+    data: str, out: str, date_from: datetime | None, date_to: datetime | None, master: str
 ) -> None:
     """The same features, computed by Spark and written as a folder of Parquet files."""
     from rich.console import Console
@@ -228,8 +231,8 @@ def _build_on_spark(
     with console.status(f"Features on Spark ({master})…"):
         spark = spark_session_or_exit(master)
         frame = spark_features(read_feature_tables(spark, data), date_from, date_to)
-        frame.write.mode("overwrite").parquet(str(out))
-        rows = spark.read.parquet(str(out)).count()
+        frame.write.mode("overwrite").parquet(out)
+        rows = spark.read.parquet(out).count()
     console.print(
         f"[green]{rows:,} feature rows[/] ({len(frame.columns) - 3} features) written to {out} "
         f"by Spark in {time.perf_counter() - started:.1f} s."

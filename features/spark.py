@@ -91,17 +91,22 @@ def session(
 
 
 def read_feature_tables(spark: SparkSession, folder: Path | str) -> dict[str, DataFrame]:
-    """The tables the features read, as Spark frames of a data folder's Parquet files
-    (a file or a folder of files per table, as Spark writes them)."""
+    """The tables the features read, as Spark frames of a data folder's Parquet files (a
+    file or a folder of files per table). A URI (hdfs://, s3a://...) is read as it is: on a
+    cluster the executors read the tables, not the driver."""
     from features.tables import table_path
 
     tables = {}
     for table in FEATURE_TABLES:
-        candidate = Path(folder) / f"{table}.parquet"
-        path = candidate if candidate.exists() else table_path(Path(folder), table)
-        if path.suffix != ".parquet":
-            raise ValueError(f"the Spark engine reads Parquet tables; convert {path} first")
-        tables[table] = spark.read.parquet(str(path))
+        if "://" in str(folder):
+            path = f"{str(folder).rstrip('/')}/{table}.parquet"
+        else:
+            candidate = Path(folder) / f"{table}.parquet"
+            local = candidate if candidate.exists() else table_path(Path(folder), table)
+            if local.suffix != ".parquet":
+                raise ValueError(f"the Spark engine reads Parquet tables; convert {local} first")
+            path = str(local)
+        tables[table] = spark.read.parquet(path)
     return tables
 
 

@@ -3,13 +3,12 @@ and `aiguillage score ...`."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from features.cli import Engine, EngineOption, MasterOption
+from features.cli import Engine, EngineOption, FromOption, MasterOption, ToOption
 
 train_app = typer.Typer(help="Training: fit, evaluate and register models.", no_args_is_help=True)
 models_app = typer.Typer(help="Model registry: promotion and aliases.", no_args_is_help=True)
@@ -189,21 +188,18 @@ def models_promote(
 
 @score_app.command("batch")
 def score_batch(
-    out: Annotated[Path, typer.Option(help="Parquet output (a folder of files with Spark).")],
+    # Strings: with the spark engine they may be URIs (hdfs://, s3a://...).
+    out: Annotated[str, typer.Option(help="Parquet output (a folder of files with Spark).")],
     features: Annotated[
-        Path | None,
+        str | None,
         typer.Option(help="Feature Parquet written by `aiguillage features build`."),
     ] = None,
     data: Annotated[
-        Path | None,
+        str | None,
         typer.Option(help="Or a data folder: its features are computed first, by the engine."),
     ] = None,
-    date_from: Annotated[
-        datetime | None, typer.Option("--from", help="With --data: first arrival date included.")
-    ] = None,
-    date_to: Annotated[
-        datetime | None, typer.Option("--to", help="With --data: arrival date excluded.")
-    ] = None,
+    date_from: FromOption = None,  # with --data
+    date_to: ToOption = None,
     engine: EngineOption = Engine.pandas,
     master: MasterOption = "local[*]",
     mlflow_dir: MlflowOption = Path("data"),
@@ -245,7 +241,7 @@ def score_batch(
     )
 
 
-def _score_here(models, features, data, date_from, date_to, out: Path, console) -> int:
+def _score_here(models, features, data, date_from, date_to, out: str, console) -> int:
     import pandas as pd
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -269,12 +265,12 @@ def _score_here(models, features, data, date_from, date_to, out: Path, console) 
     ) as progress:
         task = progress.add_task("Scoring", total=len(frame))
         scored = score_frame(frame, models, progress=lambda n: progress.advance(task, n))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
     scored.to_parquet(out, index=False, compression="zstd")
     return len(scored)
 
 
-def _score_on_spark(models, features, data, date_from, date_to, master, out: Path, console) -> int:
+def _score_on_spark(models, features, data, date_from, date_to, master, out: str, console) -> int:
     from features.cli import spark_session_or_exit
     from features.spark import read_feature_tables, spark_features
     from training.spark_scoring import score_spark
@@ -282,8 +278,8 @@ def _score_on_spark(models, features, data, date_from, date_to, master, out: Pat
     with console.status(f"Scoring on Spark ({master})…"):
         spark = spark_session_or_exit(master)
         if features is not None:
-            frame = spark.read.parquet(str(features))
+            frame = spark.read.parquet(features)
         else:
             frame = spark_features(read_feature_tables(spark, data), date_from, date_to)
-        score_spark(frame, models).write.mode("overwrite").parquet(str(out))
-        return spark.read.parquet(str(out)).count()
+        score_spark(frame, models).write.mode("overwrite").parquet(out)
+        return spark.read.parquet(out).count()
