@@ -5,6 +5,7 @@ This is the single module allowed to import features, training and serving toget
 
 import datetime as dt
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +22,9 @@ from serving.cli import (
     store_app,
 )
 from training.cli import models_app, score_app, train_app
+
+# With the spark extra installed, pandera imports pyspark, which warns about pandas 3.
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
 
 app = typer.Typer(
     name="aiguillage",
