@@ -1,5 +1,5 @@
 """Console fixtures: scored requests in two territories, signed-in clients (in process), and
-for the browser tests a real uvicorn and a real Chromium, each started once per session."""
+for the browser tests a real uvicorn and a real Chromium, each started once per module."""
 
 from __future__ import annotations
 
@@ -110,7 +110,7 @@ def console(history_store_file, registry_uri, tmp_path_factory):
         yield service
 
 
-# -- a real server and a real browser, once per session ------------------------------------
+# -- a real server and a real browser, once per module (closed before other tests run) --
 class ConsoleSite:
     """A uvicorn serving the console over a store with scored requests in two territories."""
 
@@ -120,7 +120,7 @@ class ConsoleSite:
         self.store_path = server.env["AIGUILLAGE_DATA_DIR"] + "/aiguillage.db"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(history_store_file, registry_uri, tmp_path_factory):
     from serving.db import make_engine
     from serving.schemas import local_now
@@ -157,7 +157,7 @@ def site(history_store_file, registry_uri, tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -165,6 +165,6 @@ def browser():
     if executable is None:
         pytest.fail("Chromium is not installed: `apt-get install chromium` (.ci/run does it)")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable)
+        launched = playwright.chromium.launch(executable_path=executable, args=["--lang=fr-FR"])
         yield launched
         launched.close()
