@@ -117,8 +117,8 @@ class ImprovementReport:
 
 
 def default_period(cases: Cases) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The last complete calendar month before the data's horizon."""
-    end = cases.horizon.to_period("M").to_timestamp()
+    """The last complete calendar month of requests received."""
+    end = pd.Timestamp(cases.frame["requested"].max()).to_period("M").to_timestamp()
     return end - pd.offsets.MonthBegin(1), end
 
 
