@@ -165,6 +165,6 @@ def browser():
     if executable is None:
         pytest.fail("Chromium is not installed: `apt-get install chromium` (.ci/run does it)")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=["--lang=fr-FR"])
+        launched = playwright.chromium.launch(executable_path=executable)
         yield launched
         launched.close()
