@@ -185,15 +185,15 @@ def build_report(
         report.tables["motives_by_month"] = motives.monthly
         report.motives_sampled = motives.sampled
     step("aiguillage automatique")
-    if router is None:
-        report.notes.append(
-            "Aiguillage automatique : aucun modèle d'aiguillage disponible"
-            + (f" ({router_problem})." if router_problem else ".")
-        )
-    elif tables is None or cases.source == "export":
+    if tables is None or cases.source == "export":
         report.notes.append(
             "Aiguillage automatique : non évalué sur un export importé (ni foyers, ni "
             "service attribué à l'accueil)."
+        )
+    elif router is None:
+        report.notes.append(
+            "Aiguillage automatique : aucun modèle d'aiguillage disponible"
+            + (f" ({router_problem})." if router_problem else ".")
         )
     elif report.cost is None:
         report.notes.append("Aiguillage automatique : coût d'une réaffectation inconnu.")
