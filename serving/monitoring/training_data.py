@@ -3,8 +3,8 @@ households, requests, accompaniment events, and outcomes from the stored events.
 
 Route labels are the final routes on record, plus the social workers' reviewed routes:
 a reviewed request still open is exported closed at its decision, with the decided service.
-With ``labels_from``, routes decided before that date are not labels (the request is
-exported open): after a service reorganisation, older routes teach the old organisation.
+With ``labels_from``, final routes before that date are left out (features read only the
+initial routes): after a service reorganisation, older routes teach the old organisation.
 The feature history is kept whole either way.
 """
 
@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 
+from features.contracts import SCHEMAS
 from features.tables import write_table
 from serving.monitoring.outcomes import outcomes
 from serving.reviews import label_frame
@@ -28,6 +29,16 @@ def _table(store: Store, name: str) -> pd.DataFrame:
     table = CONTRACT_TABLES[name]
     with store.engine.connect() as connection:
         return typed_frame(table, connection.execute(select(table)).all())
+
+
+def _contract_types(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The store's rows with the contract's dtypes (missing values stay missing)."""
+    out = frame.reset_index(drop=True)
+    for column, spec in SCHEMAS[name]().columns.items():
+        present = out[column].notna()
+        if present.all() or spec.dtype.type == "datetime64[ns]":
+            out[column] = spec.dtype.coerce(out[column])
+    return out
 
 
 def _with_reviewed_routes(requests: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
@@ -52,11 +63,7 @@ def export_training_data(
     requests = _with_reviewed_routes(requests, label_frame(store.engine))
     if labels_from is not None:
         earlier = requests["requested_datetime"] < pd.Timestamp(labels_from)
-        requests.loc[earlier, "status"] = "open"
-    for column in ("household_id", "channel", "description", "status"):
-        requests[column] = requests[column].astype(str)
-    requests["reassignment_count"] = requests["reassignment_count"].astype("int64")
-    requests["complaint"] = requests["complaint"].astype(bool)
+        requests.loc[earlier, "service_code"] = None  # features read initial routes only
     tables = {
         "households": households,
         "requests": requests,
@@ -64,7 +71,7 @@ def export_training_data(
         "outcomes": outcomes(requests, events),
     }
     for name, frame in tables.items():
-        write_table(frame, out, name)
+        write_table(_contract_types(frame, name), out, name)
     counts = {name: len(frame) for name, frame in tables.items()}
     counts["route_labels"] = int(
         ((requests["status"] == "closed") & requests["service_code"].notna()).sum()

@@ -78,8 +78,15 @@ def close(store: Store, scored: pd.DataFrame) -> None:
     table = db.requests
     with store.engine.begin() as connection:
         for row in scored.itertuples(index=False):
+            closed = row.closed_datetime
+            if pd.isna(closed):  # still open at the territory's end: closed a week later
+                closed = row.requested_datetime + pd.Timedelta(days=7)
             connection.execute(
                 update(table)
                 .where(table.c.service_request_id == row.stored_id)
-                .values(status="closed", service_code=row.service_code)
+                .values(
+                    status="closed",
+                    service_code=row.service_code,
+                    closed_datetime=pd.Timestamp(closed).to_pydatetime(),
+                )
             )
