@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import features, serving, spark, synth, training
+from benchmarks import features, monitoring, serving, spark, synth, training
 from benchmarks.harness import machine
 
 SUITES = {
@@ -20,6 +20,7 @@ SUITES = {
     "training": training.run,
     "serving": serving.run,
     "spark": spark.run,
+    "monitoring": monitoring.run,
 }
 
 
