@@ -8,7 +8,9 @@ categoricals with fixed vocabularies, and the request's keys in front.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +24,10 @@ from features.vocabulary import CHANNELS
 KEY_COLUMNS: tuple[str, ...] = ("service_request_id", "household_id", "requested_datetime")
 CATEGORIES = {"channel": CHANNELS, **HOUSEHOLD_CATEGORIES}
 CATEGORY_DTYPES = {name: pd.CategoricalDtype(values) for name, values in CATEGORIES.items()}
+# Category labels by code, with a trailing None that code -1 (missing) picks.
+CATEGORY_LABELS = {
+    name: np.array([*values, None], dtype=object) for name, values in CATEGORIES.items()
+}
 DEFAULT_CHUNK = 100_000
 
 
@@ -48,9 +54,11 @@ def batch_features(
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[int], None] | None = None,
     history: History | None = None,
+    threads: int | None = None,
 ) -> pd.DataFrame:
     """One row per request received in [start, end), each as of its own arrival, in the
-    order of the requests table."""
+    order of the requests table; ``chunk`` rows at a time, on ``threads`` threads (one per
+    core by default)."""
     history = history or History.from_tables(
         tables["households"], tables["requests"], tables["accompaniment_events"]
     )
@@ -67,18 +75,25 @@ def batch_features(
     description = selected["description"].to_numpy(dtype=object)
     # Queries sorted by household and time make every binary search cache-friendly.
     order = np.lexsort((time, household))
+    chunks = [order[lo : lo + chunk] for lo in range(0, max(len(order), 1), chunk)]
+
+    def part(rows: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        queries = Queries(household[rows], time[rows], channel[rows], description[rows])
+        return rows, compute(history, queries)
+
     values: dict[str, np.ndarray] = {}
-    for lo in range(0, max(len(order), 1), chunk):
-        rows = order[lo : lo + chunk]
-        part = compute(
-            history, Queries(household[rows], time[rows], channel[rows], description[rows])
-        )
-        for name, array in part.items():
-            if name not in values:  # written in place: no concatenated copy
-                values[name] = np.empty(len(order), dtype=array.dtype)
-            values[name][rows] = array
-        if progress:
-            progress(len(rows))
+    # Chunks side by side (numpy's searches, sorts and reductions release the GIL), as many
+    # at a time as threads: each chunk's columns are held until copied into place.
+    workers = threads or os.cpu_count() or 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for lo in range(0, len(chunks), workers):
+            for rows, computed in pool.map(part, chunks[lo : lo + workers]):
+                for name, array in computed.items():
+                    if name not in values:  # written in place: no concatenated copy
+                        values[name] = np.empty(len(order), dtype=array.dtype)
+                    values[name][rows] = array
+                if progress:
+                    progress(len(rows))
     keys = {
         "service_request_id": selected["service_request_id"].to_numpy(dtype=object),
         "household_id": selected["household_id"].to_numpy(dtype=object),
@@ -111,15 +126,35 @@ def model_inputs(frame: pd.DataFrame, columns) -> pd.DataFrame:
     for name in columns:
         column = frame[name]
         if isinstance(column.dtype, pd.CategoricalDtype):
-            labels = np.append(column.cat.categories.to_numpy(dtype=object), None)
-            codes = column.cat.codes.to_numpy()  # -1 (missing) picks the trailing None
-            data[name] = pd.Series(labels[codes], index=frame.index, dtype=object)
+            labels = CATEGORY_LABELS[name]
+            data[name] = pd.Series(labels[column.cat.codes.to_numpy()], index=frame.index)
         elif column.dtype == bool:
             data[name] = column.to_numpy(dtype=np.float64)
         else:
             data[name] = column.to_numpy()
     # Copied: arrays read from a frame are read-only views, and estimators may impute in place.
     return pd.DataFrame(data, index=frame.index, copy=True)
+
+
+def decoded(values: dict[str, np.ndarray], name: str) -> np.ndarray:
+    """One feature of ``online_values`` as a frame would hold it: categories as labels
+    (None when missing), everything else as computed."""
+    array = values[name]
+    return CATEGORY_LABELS[name][array] if name in CATEGORY_LABELS else array
+
+
+def model_input_values(values: dict[str, np.ndarray], columns) -> dict[str, np.ndarray]:
+    """``model_inputs`` for ``online_values``: the same representation (categories as
+    labels or None, booleans and numbers as floats, texts as strings), without a frame,
+    whose construction costs more than a live request's scoring."""
+    data = {}
+    for name in columns:
+        array = decoded(values, name)
+        if name in CATEGORY_LABELS or BY_NAME[name].kind == "text":
+            data[name] = np.asarray(array, dtype=object)
+        else:
+            data[name] = array.astype(np.float64)
+    return data
 
 
 def online_values(requests: list[LiveRequest], history: History) -> dict[str, np.ndarray]:

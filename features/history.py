@@ -16,7 +16,9 @@ answered or closed) is stored as ``NEVER``, later than any query.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -46,6 +48,22 @@ HOUSEHOLD_CATEGORIES = {
     "digital_access": DIGITAL_ACCESS_LEVELS,
 }
 HOUSEHOLD_FLAGS = tuple(f"benefit_{b}" for b in BENEFITS)
+# The contract columns a History reads, by table: all an online reader has to fetch.
+HISTORY_COLUMNS = {
+    "households": ("household_id", *HOUSEHOLD_CATEGORIES, "n_children", *HOUSEHOLD_FLAGS),
+    "requests": (
+        "household_id",
+        "requested_datetime",
+        "description",
+        "initial_service_code",
+        "assigned_datetime",
+        "first_response_datetime",
+        "closed_datetime",
+        "reassignment_count",
+        "complaint",
+    ),
+    "accompaniment_events": ("household_id", "occurred_at", "recorded_at", "kind", "amount"),
+}
 
 
 def to_seconds(values) -> np.ndarray:
@@ -55,11 +73,48 @@ def to_seconds(values) -> np.ndarray:
     return np.where(np.isnat(array), NEVER, seconds)
 
 
+# A table is a DataFrame (batch: a territory) or a mapping of column name to a sequence of
+# values (online: a few rows read from the store, where pandas' per-call cost would dominate).
+Table = pd.DataFrame | Mapping[str, Sequence]
+SMALL = 64  # below this many values, plain Python beats pandas' vectorised machinery
+
+
+@cache
+def _positions(vocabulary: tuple[str, ...]) -> dict[str, int]:
+    return {value: i for i, value in enumerate(vocabulary)}
+
+
 def codes(values, vocabulary: tuple[str, ...]) -> np.ndarray:
     """Category codes (-1 for missing or unknown values)."""
+    if not isinstance(values, pd.Series) and len(values) < SMALL:
+        lookup = _positions(vocabulary)
+        return np.fromiter((lookup.get(v, -1) for v in values), np.int8, len(values))
     if not isinstance(values, pd.Series):
         values = np.asarray(values, dtype=object)
     return pd.Categorical(values, categories=vocabulary).codes.astype(np.int8)
+
+
+def floats(values) -> np.ndarray:
+    """Numbers (or booleans) as float64, NaN where missing."""
+    if isinstance(values, pd.Series):
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
+    return np.asarray(values, dtype=object).astype(np.float64)
+
+
+def _objects(values) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        return values.to_numpy(dtype=object)
+    return np.asarray(values, dtype=object)
+
+
+def _known_households(requests: Table) -> Table:
+    """Requests with a household (anonymous ones have no history to join)."""
+    if isinstance(requests, pd.DataFrame):
+        return requests[requests["household_id"].notna()]
+    keep = [h is not None for h in requests["household_id"]]
+    if all(keep):
+        return requests
+    return {name: _objects(column)[keep] for name, column in requests.items()}
 
 
 @dataclass(frozen=True)
@@ -101,8 +156,13 @@ class TextSignals:
     amount: np.ndarray  # euros stated, NaN for none, aligned with keys
 
     @classmethod
-    def build(cls, texts: pd.Series) -> tuple[TextSignals, np.ndarray]:
-        """Readings of the distinct texts, and each text's position among them."""
+    def build(cls, texts) -> tuple[TextSignals, np.ndarray]:
+        """Readings of the distinct texts (missing ones read as empty), and each text's
+        position among them."""
+        if isinstance(texts, pd.Series):
+            texts = texts.where(texts.notna(), "")
+        else:
+            texts = np.array(["" if t is None else t for t in texts], dtype=object)
         position, distinct = pd.factorize(texts)
         distinct = np.asarray(distinct, dtype=object)
         normalised, needs, amount = read_texts(distinct)
@@ -186,22 +246,26 @@ class History:
 
     def household_codes(self, household_ids) -> np.ndarray:
         """Codes of households; unknown ids get a code with no history."""
+        unknown = len(self.index)
+        if len(self.index) < SMALL and not isinstance(household_ids, pd.Series | pd.Index):
+            position = {h: i for i, h in enumerate(self.index.tolist())}
+            return np.array([position.get(h, unknown) for h in household_ids], dtype=np.int64)
         if not isinstance(household_ids, pd.Series | pd.Index):
             household_ids = np.asarray(household_ids, dtype=object)
         found = self.index.get_indexer(household_ids)
-        return np.where(found >= 0, found, len(self.index)).astype(np.int64)
+        return np.where(found >= 0, found, unknown).astype(np.int64)
 
     @classmethod
-    def from_tables(
-        cls,
-        households: pd.DataFrame,
-        requests: pd.DataFrame,
-        events: pd.DataFrame,
-    ) -> History:
-        requests = requests[requests["household_id"].notna()]
+    def from_tables(cls, households: Table, requests: Table, events: Table) -> History:
+        """The history of contract tables: DataFrames, or mappings of columns."""
+        requests = _known_households(requests)
         # One factorisation gives every table's household codes.
         ids = [households["household_id"], requests["household_id"], events["household_id"]]
-        codes, uniques = pd.factorize(pd.concat(ids, ignore_index=True))
+        if all(isinstance(x, pd.Series) for x in ids):
+            everyone = pd.concat(ids, ignore_index=True)
+        else:
+            everyone = np.concatenate([_objects(x) for x in ids])
+        codes, uniques = pd.factorize(everyone)
         bounds = np.cumsum([0, *(len(x) for x in ids)])
         household_codes, request_codes, event_codes = (
             codes[bounds[i] : bounds[i + 1]].astype(np.int64) for i in range(3)
@@ -214,9 +278,7 @@ class History:
         )
 
 
-def _household_arrays(
-    households: pd.DataFrame, position: np.ndarray, n_known: int
-) -> HouseholdArrays:
+def _household_arrays(households: Table, position: np.ndarray, n_known: int) -> HouseholdArrays:
     n = n_known + 1  # one spare code for unknown households
     categories = {}
     for name, vocabulary in HOUSEHOLD_CATEGORIES.items():
@@ -224,19 +286,18 @@ def _household_arrays(
         column[position] = codes(households[name], vocabulary)
         categories[name] = column
     children = np.full(n, np.nan)
-    children[position] = households["n_children"].to_numpy(dtype=np.float64)
+    children[position] = floats(households["n_children"])
     flags = {}
     for name in HOUSEHOLD_FLAGS:
         column = np.full(n, np.nan)
-        column[position] = households[name].to_numpy(dtype=np.float64)
+        column[position] = floats(households[name])
         flags[name] = column
     return HouseholdArrays(categories, children, flags)
 
 
-def _request_arrays(requests: pd.DataFrame, household: np.ndarray) -> RequestArrays:
+def _request_arrays(requests: Table, household: np.ndarray) -> RequestArrays:
     arrival = to_seconds(requests["requested_datetime"])
-    described = requests["description"]
-    texts, position = TextSignals.build(described.where(described.notna(), ""))
+    texts, position = TextSignals.build(requests["description"])
     amount = np.nan_to_num(texts.amount[position], nan=0.0)
     # Among requests of the same instant, the largest amount last.
     by_arrival, order = SortedTimes.build(household, arrival, amount)
@@ -252,8 +313,8 @@ def _request_arrays(requests: pd.DataFrame, household: np.ndarray) -> RequestArr
     closed = to_seconds(requests["closed_datetime"])
     done = closed < NEVER
     by_closing, c_order = SortedTimes.build(household[done], closed[done], arrival[done])
-    reassign = requests["reassignment_count"].to_numpy(dtype=np.int64)[done][c_order]
-    complaint = requests["complaint"].to_numpy(dtype=np.int64)[done][c_order]
+    reassign = floats(requests["reassignment_count"]).astype(np.int64)[done][c_order]
+    complaint = floats(requests["complaint"]).astype(np.int64)[done][c_order]
 
     answered = to_seconds(requests["first_response_datetime"])
     has_answer = answered < NEVER
@@ -277,11 +338,11 @@ def _request_arrays(requests: pd.DataFrame, household: np.ndarray) -> RequestArr
     )
 
 
-def _event_arrays(events: pd.DataFrame, household: np.ndarray) -> EventArrays:
+def _event_arrays(events: Table, household: np.ndarray) -> EventArrays:
     occurred = to_seconds(events["occurred_at"])
     recorded = to_seconds(events["recorded_at"])
     kind = codes(events["kind"], EVENT_KINDS)
-    amount = events["amount"].to_numpy(dtype=np.float64, na_value=np.nan)
+    amount = floats(events["amount"])
     by_occurrence, order = SortedTimes.build(household, occurred, kind)
 
     crisis = kind == KIND["crise"]

@@ -19,7 +19,7 @@ from sklearn.metrics import roc_auc_score
 from features.tables import read_tables
 
 # A retried request waits up to about 30 s in all: long enough for a restart.
-RETRIES = 20
+RETRY_SECONDS = 180.0  # a request is retried this long (a restarting service loads models)
 
 
 # The held-out period ends this long before the territory's last request, so that every
@@ -152,7 +152,11 @@ def replay(
             if delay > 0:
                 time.sleep(delay)
             answer = None
-            for attempt in range(RETRIES):  # the same Idempotency-Key makes retries safe
+            give_up = time.monotonic() + RETRY_SECONDS
+            attempt = 0
+            # The same Idempotency-Key makes retries safe.
+            while answer is None and time.monotonic() < give_up:
+                attempt += 1
                 try:
                     response = client.post(
                         "/v1/triage",
@@ -164,7 +168,7 @@ def replay(
                         break
                 except httpx.TransportError:
                     pass
-                time.sleep(min(2.0, 0.2 * (attempt + 1)))
+                time.sleep(min(2.0, 0.2 * attempt))
             with lock:
                 figures.sent += 1
                 if answer is None:

@@ -14,13 +14,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pandas as pd
+from sqlalchemy.exc import IntegrityError
 
 from features.build import LiveRequest
 from features.decisions import BAND_DEADLINE_HOURS
 from features.pseudonym import pseudonymise
 from features.vocabulary import GENERAL_DESK, GENERAL_DESK_LABEL, SERVICE_LABELS
-from serving import db
 from serving.models import ModelHolder, ModelSet
 from serving.schemas import (
     HouseholdReference,
@@ -34,7 +33,7 @@ from serving.schemas import (
 )
 from serving.scoring import Answer, score
 from serving.security import Principal, audit_rows
-from serving.store import Store, typed_frame, utcnow
+from serving.store import Store, utcnow
 
 log = logging.getLogger("aiguillage.intake")
 
@@ -150,6 +149,40 @@ def _degraded(models: ModelSet, why: str) -> ModelSet:
     return ModelSet(None, None, {**models.problems, "scoring": why})
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One caller's requests, as one call to the API brought them."""
+
+    principal: Principal
+    requests: tuple[TriageRequest, ...]
+    source: str = "api"
+    idempotency_key: str | None = None
+    body_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class _Pending:
+    position: int  # in the list of submissions
+    submission: Submission
+    households: list[str]
+    rows: list[dict]
+
+
+def _live(row: dict) -> LiveRequest:
+    return LiveRequest(
+        household_id=row["household_id"],
+        requested_datetime=row["requested_datetime"],
+        channel=row["channel"],
+        description=row["description"],
+        service_request_id=row["service_request_id"],
+    )
+
+
+def _merged(writes) -> tuple[list, list, list, list]:
+    """Several submissions' writes as one transaction's."""
+    return tuple([item for w in writes for item in w[k]] for k in range(1, 5))
+
+
 @dataclass
 class Intake:
     store: Store
@@ -163,10 +196,10 @@ class Intake:
         return pseudonymise(reference.household_source_id, self.pseudonym_key)
 
     def _score(self, live: list[LiveRequest], rows: list[dict], models: ModelSet):
-        tables = self.store.history_frames(r.household_id for r in live)
-        stored = tables["requests"]
-        new = typed_frame(db.requests, rows)
-        tables["requests"] = pd.concat([stored, new], ignore_index=True) if len(stored) else new
+        tables = self.store.history_columns(r.household_id for r in live)
+        requests = tables["requests"]  # the live requests join their households' history
+        for name, column in requests.items():
+            requests[name] = (*column, *(row[name] for row in rows))
         try:
             return score(live, tables, models)
         except Exception as error:  # never lose a request: store it unscored
@@ -181,51 +214,104 @@ class Intake:
         idempotency_key: str | None = None,
         body_hash: str | None = None,
     ) -> list[TriageAnswer]:
-        if idempotency_key is not None:
-            stored = self.replay(principal, idempotency_key, body_hash)
+        """Store, score and explain one caller's requests (all or none)."""
+        submission = Submission(principal, tuple(requests), source, idempotency_key, body_hash)
+        (outcome,) = self.triage_together([submission])
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def triage_together(
+        self, submissions: Sequence[Submission]
+    ) -> list[list[TriageAnswer] | Exception]:
+        """Several callers' submissions scored together and stored in one transaction (a
+        group commit): one read of the households' history, one pass through the models,
+        one commit. Each submission gets its own answers, or its own error (an unknown
+        household in strict mode, an Idempotency-Key reused with another body)."""
+        outcomes: list = [None] * len(submissions)
+        pending: list[_Pending] = []
+        for k, submission in enumerate(submissions):
+            try:
+                prepared = self._prepare(submission)
+            except (UnknownHouseholdError, IdempotencyConflictError) as error:
+                outcomes[k] = error
+                continue
+            if isinstance(prepared, list):  # answered before: the stored answer
+                outcomes[k] = prepared
+            else:
+                pending.append(_Pending(k, submission, *prepared))
+        if not pending:
+            return outcomes
+        rows = [row for p in pending for row in p.rows]
+        answers = iter(self._score([_live(row) for row in rows], rows, self.models.current))
+        writes = [self._writes(p, [next(answers) for _ in p.rows]) for p in pending]
+        try:
+            saved = self.store.save_scored_requests(*_merged(writes))
+        except IntegrityError:
+            if len(pending) == 1:
+                raise
+            saved = False  # two submissions of the group share an Idempotency-Key
+        if saved:
+            for p, (answered, *_) in zip(pending, writes, strict=True):
+                outcomes[p.position] = answered
+            return outcomes
+        # An Idempotency-Key was taken meanwhile, by a concurrent call or within the group:
+        # each submission on its own, the later ones of a key answered as replays.
+        for p, (answered, *write) in zip(pending, writes, strict=True):
+            s = p.submission
+            if self.store.save_scored_requests(*write):
+                outcomes[p.position] = answered
+                continue
+            try:
+                outcomes[p.position] = self.replay(s.principal, s.idempotency_key, s.body_hash)
+            except IdempotencyConflictError as error:
+                outcomes[p.position] = error
+        return outcomes
+
+    def _prepare(self, submission: Submission):
+        """The stored answer of a replayed submission, or its households and request rows."""
+        s = submission
+        if s.idempotency_key is not None:
+            stored = self.replay(s.principal, s.idempotency_key, s.body_hash)
             if stored is not None:
                 return stored
-        households = [self.household_id(r) for r in requests]
+        households = [self.household_id(r) for r in s.requests]
         if self.strict_households:
             known = self.store.household_territories(households)
             unknown = [i for i, h in enumerate(households) if h not in known]
             if unknown:
                 raise UnknownHouseholdError(unknown)
-        ids = [uuid.uuid4().hex for _ in requests]
         rows = [
-            _request_row(i, h, r, source) for i, h, r in zip(ids, households, requests, strict=True)
+            _request_row(uuid.uuid4().hex, h, r, s.source)
+            for h, r in zip(households, s.requests, strict=True)
         ]
-        live = [
-            LiveRequest(
-                household_id=row["household_id"],
-                requested_datetime=row["requested_datetime"],
-                channel=row["channel"],
-                description=row["description"],
-                service_request_id=row["service_request_id"],
-            )
-            for row in rows
-        ]
-        answers = self._score(live, rows, self.models.current)
+        return households, rows
+
+    def _writes(self, pending: _Pending, answers: list[Answer]):
+        """The answers of one submission, and what storing it writes: request rows,
+        predictions, audit rows and the idempotency record (as lists)."""
+        s, rows = pending.submission, pending.rows
+        ids = [row["service_request_id"] for row in rows]
         out = [answer_model(i, row, a) for i, row, a in zip(ids, rows, answers, strict=True)]
         for row, answer in zip(rows, answers, strict=True):
             if not answer.route.abstained:
                 row["initial_service_code"] = answer.route.service
         predictions = [_prediction_row(i, a, o) for i, a, o in zip(ids, answers, out, strict=True)]
         # The caller reads each household's explained score: that read is audited.
-        audit = audit_rows(principal, "score", "household", households)
-        idempotency = None
-        if idempotency_key is not None:
-            idempotency = {
-                "key_id": principal.key_id,
-                "idempotency_key": idempotency_key,
-                "body_sha256": body_hash,
-                "status_code": 200,
-                "response": [o.model_dump(mode="json") for o in out],
-                "created_at": utcnow(),
-            }
-        if not self.store.save_scored_requests(rows, predictions, audit, idempotency):
-            return self.replay(principal, idempotency_key, body_hash)
-        return out
+        audit = audit_rows(s.principal, "score", "household", pending.households)
+        idempotency = []
+        if s.idempotency_key is not None:
+            idempotency.append(
+                {
+                    "key_id": s.principal.key_id,
+                    "idempotency_key": s.idempotency_key,
+                    "body_sha256": s.body_hash,
+                    "status_code": 200,
+                    "response": [o.model_dump(mode="json") for o in out],
+                    "created_at": utcnow(),
+                }
+            )
+        return out, rows, predictions, audit, idempotency
 
     def replay(self, principal: Principal, key: str, body_hash: str | None):
         """The stored answer of an earlier call with the same Idempotency-Key."""

@@ -100,6 +100,12 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self.group_size = Histogram(
+            "aiguillage_scoring_group_requests",
+            "Requests scored together in one group (calls that arrived together).",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 1000),
+            registry=self.registry,
+        )
 
 
 class Observe:

@@ -11,72 +11,225 @@ from __future__ import annotations
 import logging
 import threading
 import warnings
+from collections import Counter
 from dataclasses import dataclass, field
 
 import mlflow
 import numpy as np
 from mlflow import MlflowClient
 from scipy import sparse
+from scipy.special import softmax
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import OneHotEncoder
 
+from features.history import floats
 from features.registry import FEATURE_NAMES
 from serving.config import RISK_MODEL, ROUTER_MODEL
 
 log = logging.getLogger("aiguillage.models")
+# The direct paths must give the estimators' probabilities to this much (the text block
+# computes in float32 as the vectoriser does, but may round its l2 norm differently).
+AGREEMENT = 1e-6
 # The direct router path hands fitted transformers plain arrays, on purpose (see RouterModel).
 warnings.filterwarnings("ignore", message="X does not have valid feature names")
+
+
+class _TextBlock:
+    """A fitted TfidfVectorizer (l2 norm, idf, counts) applied to one text at a time with
+    its own analyser and vocabulary: the arithmetic of ``transform`` (sublinear counts,
+    idf, l2 norm in the vectoriser's dtype) without its per-call validation and sparse
+    bookkeeping, which cost more than the work for a live request."""
+
+    def __init__(self, vectorizer):
+        self.analyse = vectorizer.build_analyzer()
+        self.vocabulary = vectorizer.vocabulary_
+        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self.sublinear = vectorizer.sublinear_tf
+        self.dtype = vectorizer.dtype
+
+    @staticmethod
+    def supports(transformer) -> bool:
+        return (
+            isinstance(transformer, TfidfVectorizer)
+            and transformer.norm == "l2"
+            and transformer.use_idf
+            and not transformer.binary
+        )
+
+    def rows(self, texts) -> list[tuple[np.ndarray, np.ndarray]]:
+        out = []
+        lookup = self.vocabulary.get
+        for text in texts:
+            counts = Counter(j for j in map(lookup, self.analyse(text)) if j is not None)
+            columns = np.fromiter(counts.keys(), np.int64, len(counts))
+            values = np.fromiter(counts.values(), self.dtype, len(counts))
+            if self.sublinear:
+                values = np.log(values) + self.dtype(1)
+            values = (values * self.idf[columns]).astype(self.dtype)
+            norm = np.sqrt(np.dot(values, values))
+            out.append((columns, values / norm if norm > 0 else values))
+        return out
+
+
+class _OneHotBlock:
+    """A fitted OneHotEncoder (no dropped category) as one column look-up per feature.
+
+    One-hot columns are independent per feature, so the column of value ``v`` of feature
+    ``j`` is found by the encoder itself, once: it encodes a base row (each feature's first
+    category, one column each, in feature order) with ``v`` put in place ``j``, and the
+    column that is not the base's is ``v``'s (none for a value the encoder ignores).
+    """
+
+    def __init__(self, encoder):
+        self.encoder = encoder
+        self.base = np.array([[c[0] for c in encoder.categories_]], dtype=object)
+        columns = self._encode(self.base)
+        if len(columns) != self.base.shape[1]:
+            raise ValueError("the base row does not light one column per feature")
+        self.base_columns = columns
+        self.found: list[dict] = [{} for _ in encoder.categories_]
+
+    @staticmethod
+    def supports(transformer) -> bool:
+        return isinstance(transformer, OneHotEncoder) and transformer.drop is None
+
+    def _encode(self, row: np.ndarray) -> np.ndarray:
+        matrix = sparse.csr_matrix(self.encoder.transform(row))
+        if not np.all(matrix.data == 1):
+            raise ValueError("one-hot values other than 1")
+        return np.sort(matrix.indices)
+
+    def column(self, j: int, value) -> int:
+        """The column value lights for feature j, or -1."""
+        found = self.found[j].get(value)
+        if found is None:
+            row = self.base.copy()
+            row[0, j] = value
+            others = np.delete(self.base_columns, j)
+            own = np.setdiff1d(self._encode(row), others)
+            found = int(own[0]) if len(own) else -1
+            self.found[j][value] = found
+        return found
+
+    def rows(self, matrix: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        out = []
+        for values in matrix:
+            columns = [self.column(j, v) for j, v in enumerate(values)]
+            lit = np.array([c for c in columns if c >= 0], dtype=np.int64)
+            out.append((lit, np.ones(len(lit))))
+        return out
+
+
+def _columns(inputs, columns) -> np.ndarray:
+    """Some input columns (a frame's, or a mapping of arrays) as one object matrix."""
+    return np.column_stack([np.asarray(inputs[c], dtype=object) for c in columns])
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One input transformer of the router's pipeline: where its output sits in the shared
+    matrix, and how it is computed on the direct path (None: no column the model reads)."""
+
+    transformer: object
+    columns: str | tuple[str, ...]
+    offset: int
+    width: int
+    fast: _TextBlock | _OneHotBlock | None
+
+    def triplets(self, inputs, n: int):
+        """(rows, columns, values) of this block's non-zero outputs, in the shared matrix."""
+        if self.fast is None:
+            if isinstance(self.columns, str):
+                data = self.transformer.transform(list(inputs[self.columns]))
+            else:
+                data = self.transformer.transform(_columns(inputs, self.columns))
+            matrix = sparse.coo_matrix(data)
+            return matrix.row, matrix.col + self.offset, matrix.data
+        if isinstance(self.fast, _TextBlock):
+            pieces = self.fast.rows(inputs[self.columns])
+        else:
+            pieces = self.fast.rows(_columns(inputs, self.columns))
+        rows = np.repeat(np.arange(n), [len(c) for c, _ in pieces])
+        columns = np.concatenate([c for c, _ in pieces]) if pieces else np.zeros(0, np.int64)
+        values = np.concatenate([v for _, v in pieces]) if pieces else np.zeros(0)
+        return rows, columns + self.offset, values
 
 
 @dataclass(frozen=True)
 class RouterModel:
     """The router, with a direct path through its pipeline when it has the logged shape
-    ``Pipeline([inputs (ColumnTransformer), select (column indices), model])``: each input
-    transformer is called on plain arrays, skipping the ColumnTransformer's per-call pandas
-    work. Checked against the estimator when loaded; any other shape uses the estimator."""
+    ``Pipeline([inputs (ColumnTransformer), select (column indices), model])``: text blocks
+    through ``_TextBlock``, categorical blocks through ``_OneHotBlock``, other blocks
+    through their transformer; a linear model's probabilities as the softmax of its
+    logits. Checked against the estimator when loaded; any other shape uses the estimator.
+    """
 
     estimator: object
     version: str
     classes: list[str]
     thresholds: dict[str, float]
     features: list[str]
-    # The direct path, worked out once at load: (transformer, its columns, or None for a
-    # block the model never reads, with its width), then the columns the model keeps.
-    blocks: tuple | None = None
-    keep: np.ndarray | None = None
+    blocks: tuple[_Block, ...] | None = None  # the direct path, planned once at load
+    keep: np.ndarray | None = None  # the shared matrix's columns the model reads
+    # A linear model's coefficients over the whole shared matrix (columns x classes, laid
+    # out for the sparse product), and its intercepts.
+    coefficients: np.ndarray | None = None
+    intercepts: np.ndarray | None = None
 
     @property
     def direct(self) -> bool:
         return self.blocks is not None
 
     def predict_proba(self, inputs) -> np.ndarray:
+        """Probabilities over ``classes`` for inputs as ``model_inputs`` gives them (a frame,
+        or a mapping of column arrays)."""
         if not self.direct:
             return self.estimator.predict_proba(inputs)
-        parts = []
-        for transformer, columns, width in self.blocks:
-            if transformer is None:  # a block only the other candidate read
-                parts.append(sparse.csr_matrix((len(inputs), width)))
-            elif isinstance(columns, str):
-                parts.append(transformer.transform(inputs[columns].tolist()))
-            else:  # plain arrays: scikit-learn's DataFrame checks cost more than the work
-                parts.append(transformer.transform(inputs[list(columns)].to_numpy(object)))
-        matrix = sparse.hstack([sparse.csr_matrix(p) for p in parts], format="csr")
+        n = len(inputs[self.features[0]])
+        used = [b.triplets(inputs, n) for b in self.blocks if b.transformer is not None]
+        rows, columns, values = (np.concatenate(parts) for parts in zip(*used, strict=True))
+        total = self.blocks[-1].offset + self.blocks[-1].width
+        matrix = sparse.csr_matrix((values, (rows, columns)), shape=(n, total))
+        if self.coefficients is not None:
+            logits = np.asarray(matrix @ self.coefficients) + self.intercepts
+            return softmax(logits, axis=1)
         return self.estimator.named_steps["model"].predict_proba(matrix[:, self.keep])
 
 
-def _direct_plan(estimator) -> tuple[tuple, np.ndarray]:
-    """The router pipeline's input blocks and kept columns (see RouterModel)."""
+def _direct_plan(estimator) -> dict:
+    """The router pipeline's blocks, kept columns and, for a linear model, its coefficients
+    over the shared matrix (see RouterModel)."""
     steps = estimator.named_steps
     (_, _, keep), *_ = steps["select"].transformers_
+    keep = np.asarray(keep)
     spans = steps["inputs"].output_indices_
-    wanted = np.zeros(max(span.stop for span in spans.values()), dtype=bool)
+    total = max(span.stop for span in spans.values())
+    wanted = np.zeros(total, dtype=bool)
     wanted[keep] = True
     blocks = []
     for name, transformer, columns in steps["inputs"].transformers_:
         if transformer == "drop":
             continue
         span = spans[name]
-        used = wanted[span].any()
-        blocks.append((transformer if used else None, columns, span.stop - span.start))
-    return tuple(blocks), np.asarray(keep)
+        if not wanted[span].any():  # a block only the other candidate read
+            fast = None
+            transformer = None
+        elif _TextBlock.supports(transformer):
+            fast = _TextBlock(transformer)
+        elif _OneHotBlock.supports(transformer):
+            fast = _OneHotBlock(transformer)
+        else:
+            fast = None
+        columns = columns if isinstance(columns, str) else tuple(columns)
+        blocks.append(_Block(transformer, columns, span.start, span.stop - span.start, fast))
+    plan = {"blocks": tuple(blocks), "keep": keep}
+    model = steps["model"]
+    if isinstance(model, LogisticRegression) and len(model.classes_) > 2:
+        coefficients = np.zeros((total, len(model.classes_)))
+        coefficients[keep] = model.coef_.T
+        plan |= {"coefficients": coefficients, "intercepts": model.intercept_}
+    return plan
 
 
 @dataclass(frozen=True)
@@ -99,23 +252,24 @@ class RiskModel:
     vocabularies: dict[str, dict[object, int]]  # categorical feature -> value -> code
     calibrator: object  # the fitted sigmoid (raw margin -> calibrated risk)
 
-    def encode(self, frame) -> np.ndarray:
-        """A feature frame (categories as pandas categoricals or strings, booleans, numbers)
-        as LightGBM sees it, in encoded_features order. Missing or unknown categories get
-        the encoder's -1, as in training."""
-        matrix = np.empty((len(frame), len(self.encoded_features)), dtype=np.float64)
+    def encode(self, inputs) -> np.ndarray:
+        """Inputs as ``model_inputs`` gives them (a frame, or a mapping of column arrays) as
+        LightGBM sees them, in encoded_features order. Missing or unknown categories get the
+        encoder's -1, as in training."""
+        n = len(inputs[self.encoded_features[0]])
+        matrix = np.empty((n, len(self.encoded_features)), dtype=np.float64)
         for j, name in enumerate(self.encoded_features):
-            column = frame[name]
+            column = inputs[name]
             if name in self.vocabularies:
                 lookup = self.vocabularies[name]
-                matrix[:, j] = [lookup.get(v, -1) for v in column.tolist()]
+                matrix[:, j] = [lookup.get(v, -1) for v in column]
             else:
-                matrix[:, j] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+                matrix[:, j] = floats(column)
         return matrix
 
-    def score(self, frame) -> tuple[np.ndarray, np.ndarray]:
+    def score(self, inputs) -> tuple[np.ndarray, np.ndarray]:
         """Calibrated risks and TreeSHAP contributions (log-odds, plus the bias column)."""
-        matrix = self.encode(frame)
+        matrix = self.encode(inputs)
         margin = self.booster.predict(matrix, raw_score=True, num_threads=1)
         contributions = self.booster.predict(matrix, pred_contrib=True, num_threads=1)
         return self.calibrator.predict(margin), contributions
@@ -168,10 +322,9 @@ def load_router(client: MlflowClient, alias: str) -> RouterModel:
     steps = getattr(estimator, "named_steps", {})
     if list(steps) == ["inputs", "select", "model"]:
         try:
-            blocks, keep = _direct_plan(estimator)
-            direct = RouterModel(**fields, blocks=blocks, keep=keep)
+            direct = RouterModel(**fields, **_direct_plan(estimator))
             same = np.allclose(
-                direct.predict_proba(example), estimator.predict_proba(example), atol=1e-9
+                direct.predict_proba(example), estimator.predict_proba(example), atol=AGREEMENT
             )
         except Exception:  # an unexpected shape inside: the estimator's own path
             same = False

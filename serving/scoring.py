@@ -12,12 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import sklearn
 
-from features.build import LiveRequest, model_inputs, online_features
+from features.build import LiveRequest, decoded, model_input_values, online_values
 from features.decisions import Reason, Route, band, explicit_urgency, reasons, route
-from features.history import History
+from features.history import History, Table
 from features.vocabulary import GENERAL_DESK
 from serving.models import ModelSet
 
@@ -45,58 +44,57 @@ def _unrouted(n: int) -> list[Route]:
 
 
 class _RowValues(Mapping):
-    """One row's feature values, read only for the features a reason names."""
+    """One row's feature values (as a feature frame holds them), read only for the
+    features a reason names."""
 
-    def __init__(self, frame: pd.DataFrame, row: int):
-        self.frame, self.row = frame, row
+    def __init__(self, values: dict[str, np.ndarray], row: int):
+        self.values, self.row = values, row
 
     def __getitem__(self, name: str) -> object:
-        return self.frame[name].iat[self.row]
+        return decoded(self.values, name)[self.row]
 
     def __iter__(self):
-        return iter(self.frame.columns)
+        return iter(self.values)
 
     def __len__(self) -> int:
-        return len(self.frame.columns)
+        return len(self.values)
 
 
-def score(
-    live: list[LiveRequest], tables: dict[str, pd.DataFrame], models: ModelSet
-) -> list[Answer]:
+def score(live: list[LiveRequest], tables: dict[str, Table], models: ModelSet) -> list[Answer]:
     """Answers for live requests; ``tables`` holds their households' history (contract
-    frames, the live requests included)."""
+    tables as frames or column mappings, the live requests included)."""
     # Inputs come from our own feature code: scikit-learn's per-call checks are redundant.
     with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
         return _score(live, tables, models)
 
 
-def _score(
-    live: list[LiveRequest], tables: dict[str, pd.DataFrame], models: ModelSet
-) -> list[Answer]:
+def _score(live: list[LiveRequest], tables: dict[str, Table], models: ModelSet) -> list[Answer]:
     history = History.from_tables(
         tables["households"], tables["requests"], tables["accompaniment_events"]
     )
-    frame = online_features(live, history)
-    urgent = np.array([explicit_urgency(t) for t in frame["text"]], dtype=bool)
+    values = online_values(live, history)
+    urgent = np.array([explicit_urgency(t) for t in values["text"]], dtype=bool)
     n = len(live)
 
     router = models.router
     if router is not None:
-        probabilities = router.predict_proba(model_inputs(frame, router.features))
+        probabilities = router.predict_proba(model_input_values(values, router.features))
         routes = route(probabilities, router.classes, router.thresholds)
     else:
         routes = _unrouted(n)
 
     risk_model = models.risk
     if risk_model is not None:
-        risk, contributions = risk_model.score(frame)
+        risk, contributions = risk_model.score(
+            model_input_values(values, risk_model.encoded_features)
+        )
         bands = band(risk, risk_model.band_cutoffs, urgent)
         explained = [
             tuple(
                 reasons(
                     contributions[i],
                     risk_model.encoded_features,
-                    _RowValues(frame, i),
+                    _RowValues(values, i),
                     top=TOP_REASONS,
                 )
             )

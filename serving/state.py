@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from features.pseudonym import load_key
 from serving.config import Settings
 from serving.db import make_engine
+from serving.grouping import GroupScorer
 from serving.intake import Intake
 from serving.middleware import Metrics
 from serving.migrate import upgrade
@@ -23,6 +24,7 @@ class ServiceState:
     intake: Intake
     limiter: RateLimiter
     metrics: Metrics
+    scorer: GroupScorer
 
     @classmethod
     def build(cls, settings: Settings) -> ServiceState:
@@ -31,11 +33,13 @@ class ServiceState:
         store = Store(engine)
         models = ModelHolder(settings.resolved_tracking_uri, settings.model_alias)
         intake = Intake(store, models, load_key(), settings.strict_households)
+        metrics = Metrics()
         return cls(
             settings=settings,
             store=store,
             models=models,
             intake=intake,
             limiter=RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst),
-            metrics=Metrics(),
+            metrics=metrics,
+            scorer=GroupScorer(intake, settings.max_batch, metrics.group_size.observe),
         )

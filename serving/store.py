@@ -7,14 +7,16 @@ rows as data-contract frames, the very tables training reads from files.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, func, insert, select, text, update
+from sqlalchemy import Engine, bindparam, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from features.history import HISTORY_COLUMNS
 from serving import db
 
 CONTRACT_TABLES = {
@@ -23,6 +25,13 @@ CONTRACT_TABLES = {
     "accompaniment_events": db.accompaniment_events,
 }
 INSERT_CHUNK = 5_000
+# What a live request reads of its households' history, built once (see history_columns).
+HISTORY_READS = {
+    name: select(*(CONTRACT_TABLES[name].c[c] for c in names)).where(
+        CONTRACT_TABLES[name].c.household_id.in_(bindparam("ids", expanding=True))
+    )
+    for name, names in HISTORY_COLUMNS.items()
+}
 
 
 def utcnow() -> dt.datetime:
@@ -56,9 +65,15 @@ def _frame(connection: Connection, table, statement) -> pd.DataFrame:
     return typed_frame(table, connection.execute(statement).all())
 
 
+KEY_CACHE_SECONDS = 5.0  # a key revoked by another process stops working within this
+
+
 class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
+        # API key rows recently read, by key id: every call presents a key, and reading it
+        # again each time would cost as much as a live request's history.
+        self._keys: dict[str, tuple[float, dict | None]] = {}
 
     def ping(self) -> None:
         with self.engine.connect() as connection:
@@ -72,6 +87,19 @@ class Store:
                 name: _frame(connection, table, select(table).where(table.c.household_id.in_(ids)))
                 for name, table in CONTRACT_TABLES.items()
             }
+
+    def history_columns(self, household_ids: Iterable[str]) -> dict[str, dict[str, tuple]]:
+        """The columns a feature History reads, for some households, as plain tuples per
+        column: a live request's history is a few rows, and building frames for them would
+        cost more than reading them."""
+        ids = sorted({h for h in household_ids if h})
+        out = {}
+        with self.engine.connect() as connection:
+            for name, names in HISTORY_COLUMNS.items():
+                rows = connection.execute(HISTORY_READS[name], {"ids": ids}).all()
+                columns = tuple(zip(*rows, strict=True)) if rows else ((),) * len(names)
+                out[name] = dict(zip(names, columns, strict=True))
+        return out
 
     def household_territories(self, household_ids: Iterable[str]) -> dict[str, str]:
         ids = sorted(set(household_ids))
@@ -88,23 +116,21 @@ class Store:
         requests: Sequence[dict],
         predictions: Sequence[dict],
         audit: Sequence[dict] = (),
-        idempotency: dict | None = None,
+        idempotency: Sequence[dict] = (),
     ) -> bool:
-        """Requests, their predictions, the audit rows and the idempotency record in one
-        transaction. Returns False when the idempotency key was taken concurrently (nothing
+        """Requests, their predictions, the audit rows and the idempotency records in one
+        transaction. Returns False when an idempotency key was taken concurrently (nothing
         is written then)."""
         try:
             with self.engine.begin() as connection:
-                if idempotency is not None:
-                    connection.execute(insert(db.idempotency), [idempotency])
+                if idempotency:
+                    connection.execute(insert(db.idempotency), list(idempotency))
                 connection.execute(insert(db.requests), list(requests))
                 connection.execute(insert(db.predictions), list(predictions))
                 if audit:
                     connection.execute(insert(db.audit_log), list(audit))
         except IntegrityError:
-            if idempotency is not None and self.idempotent_answer(
-                idempotency["key_id"], idempotency["idempotency_key"]
-            ):
+            if any(self.idempotent_answer(i["key_id"], i["idempotency_key"]) for i in idempotency):
                 return False
             raise
         return True
@@ -199,12 +225,21 @@ class Store:
             connection.execute(insert(db.api_keys), [row])
 
     def key(self, key_id: str) -> dict | None:
+        """A key's row, read at most every KEY_CACHE_SECONDS by this process."""
+        now = time.monotonic()
+        cached = self._keys.get(key_id)
+        if cached is not None and now - cached[0] < KEY_CACHE_SECONDS:
+            return cached[1]
         table = db.api_keys
         with self.engine.connect() as connection:
             row = (
                 connection.execute(select(table).where(table.c.key_id == key_id)).mappings().first()
             )
-        return dict(row) if row else None
+        found = dict(row) if row else None
+        if len(self._keys) > 10_000:  # unknown ids presented by a scanner
+            self._keys.clear()
+        self._keys[key_id] = (now, found)
+        return found
 
     def revoke_key(self, key_id: str) -> bool:
         table = db.api_keys
@@ -214,6 +249,7 @@ class Store:
                 .where(table.c.key_id == key_id, table.c.revoked_at.is_(None))
                 .values(revoked_at=utcnow())
             )
+        self._keys.pop(key_id, None)  # effective at once in this process
         return result.rowcount > 0
 
     def idempotent_answer(self, key_id: str, idempotency_key: str) -> dict | None:

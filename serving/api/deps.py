@@ -16,14 +16,16 @@ api_key_header = APIKeyHeader(
 )
 
 
-def get_state(request: Request) -> ServiceState:
+# Dependencies are coroutines: a plain function would be run in the thread pool, a thread
+# hop per dependency per call (their work is a dictionary look-up, or a cached key row).
+async def get_state(request: Request) -> ServiceState:
     return request.app.state.service
 
 
 State = Annotated[ServiceState, Depends(get_state)]
 
 
-def _principal(
+async def _principal(
     request: Request, state: State, key: Annotated[str | None, Security(api_key_header)]
 ) -> Principal:
     principal = authenticate(state.store, key)
@@ -46,7 +48,7 @@ def require(*roles: Role):
     """A dependency that admits only the given roles (admin always)."""
     allowed = {*roles, Role.admin}
 
-    def check(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
+    async def check(principal: Annotated[Principal, Depends(_principal)]) -> Principal:
         if principal.role not in allowed:
             raise HTTPException(403, "Ce rôle n'a pas accès à cette ressource.")
         return principal

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import anyio
 from fastapi import APIRouter, Header, HTTPException, Response
 from pydantic import BaseModel
 
 from serving.api.deps import AUTH_ERRORS, IntakeCaller, State
-from serving.intake import IdempotencyConflictError, UnknownHouseholdError, body_digest
+from serving.intake import (
+    IdempotencyConflictError,
+    Submission,
+    UnknownHouseholdError,
+    body_digest,
+)
 from serving.schemas import TriageAnswer, TriageBatch, TriageBatchAnswer, TriageRequest
-
-# Scoring is CPU-bound Python: threads of one process only fight over the GIL (and over
-# SQLite's writer lock). One scoring at a time per process, the others wait their turn in
-# the event loop; use one worker process per core (`serve up --workers`). Measured with 16
-# clients on 2 cores: 18 requests/s with the default thread pool, 65 with this.
-SCORING_SLOTS = anyio.CapacityLimiter(1)
 
 router = APIRouter(prefix="/v1", tags=["triage"], responses=AUTH_ERRORS)
 
@@ -72,16 +70,12 @@ def record(state, answers: list[TriageAnswer]) -> None:
 
 
 async def run_triage(state, principal, requests, key, body: BaseModel, prefix, source="api"):
-    """Triage in a scoring slot; the body is hashed only when an Idempotency-Key asks."""
+    """Triage with the calls waiting alongside (serving.grouping); the body is hashed only
+    when an Idempotency-Key asks."""
+    digest = body_digest(body.model_dump(mode="json")) if key is not None else None
     try:
-        answers = await anyio.to_thread.run_sync(
-            state.intake.triage,
-            principal,
-            requests,
-            source,
-            key,
-            body_digest(body.model_dump(mode="json")) if key is not None else None,
-            limiter=SCORING_SLOTS,
+        answers = await state.scorer.submit(
+            Submission(principal, tuple(requests), source, key, digest)
         )
     except UnknownHouseholdError as error:
         raise _unknown(error, prefix) from None

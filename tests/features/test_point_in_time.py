@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from features.build import LiveRequest, batch_features, online_features
-from features.history import History
+from features.history import HISTORY_COLUMNS, History
 from features.registry import FEATURE_NAMES
 from features.vocabulary import EVENT_KINDS, SERVICES
 from tests.features.reference_features import DAY, Event, Req, reference_row
@@ -298,3 +298,68 @@ def test_an_unknown_household_gets_empty_history_and_unknown_attributes(small_te
     assert row["requests_365d"] == 0 and np.isnan(row["days_since_last_request"])
     assert pd.isna(row["housing_status"]) and np.isnan(row["n_children"])
     assert row["channel"] == "courriel" and "creche" in row["text"]
+
+
+def _as_read_from_a_store(frame: pd.DataFrame, table: str) -> dict[str, tuple]:
+    """A table as the service reads it: one tuple of plain Python values per column
+    (datetimes, None where missing), only the columns a History reads."""
+    columns = {}
+    for name in HISTORY_COLUMNS[table]:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            values = [None if pd.isna(v) else v.to_pydatetime() for v in column]
+        else:
+            values = [None if pd.isna(v) else v for v in column.astype(object)]
+        columns[name] = tuple(values)
+    return columns
+
+
+def test_a_history_from_plain_columns_gives_the_batch_rows(small_territory, batch):
+    """The service builds a household's History from column tuples read from its store,
+    not from frames: same rows as the batch frame."""
+    rng = np.random.default_rng(11)
+    requests = small_territory.requests
+    events = small_territory.accompaniment_events
+    households = small_territory.households
+    for i in rng.choice(len(requests), 200, replace=False):
+        request = requests.iloc[i]
+        hh = request["household_id"]
+        history = History.from_tables(
+            _as_read_from_a_store(households[households["household_id"] == hh], "households"),
+            _as_read_from_a_store(requests[requests["household_id"] == hh], "requests"),
+            _as_read_from_a_store(
+                events[events["household_id"] == hh], "accompaniment_events"
+            ),
+        )
+        live = LiveRequest(
+            hh,
+            request["requested_datetime"].to_pydatetime(),
+            request["channel"],
+            request["description"],
+            request["service_request_id"],
+        )
+        online = online_features([live], history).iloc[0]
+        pd.testing.assert_series_equal(online, batch.iloc[i], check_names=False)
+
+
+def test_model_input_values_are_model_inputs_without_a_frame(small_territory, batch):
+    from features.build import model_input_values, model_inputs, online_values
+
+    history = History.from_tables(
+        small_territory.households, small_territory.requests, small_territory.accompaniment_events
+    )
+    requests = small_territory.requests.sample(300, random_state=4)
+    live = [
+        LiveRequest(r.household_id, r.requested_datetime, r.channel, r.description)
+        for r in requests.itertuples()
+    ]
+    expected = model_inputs(online_features(live, history), FEATURE_NAMES)
+    got = model_input_values(online_values(live, history), FEATURE_NAMES)
+    assert list(got) == list(FEATURE_NAMES)
+    for name in FEATURE_NAMES:
+        want = expected[name].to_numpy()
+        assert got[name].dtype == want.dtype, name
+        if want.dtype == object:
+            assert got[name].tolist() == want.tolist(), name
+        else:
+            np.testing.assert_array_equal(got[name], want, err_msg=name)

@@ -35,7 +35,7 @@ class Server:
         self.log = data_dir / f"server-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 90) -> Server:
+    def start(self, timeout: float = 180) -> Server:
         command = [
             sys.executable,
             "-m",

@@ -173,7 +173,9 @@ def test_concurrent_retries_with_one_idempotency_key_store_one_row(store):
         }
         barrier.wait()
         outcomes.append(
-            store.save_scored_requests([row], [_prediction(row["service_request_id"])], (), record)
+            store.save_scored_requests(
+                [row], [_prediction(row["service_request_id"])], (), [record]
+            )
         )
 
     threads = [threading.Thread(target=attempt) for _ in range(4)]

@@ -8,6 +8,7 @@ import pytest
 
 from features.vocabulary import GENERAL_DESK, SERVICES
 from serving.demo import payload
+from serving.models import AGREEMENT
 from tests.serving.conftest import HOLDOUT_DAYS
 
 pytestmark = pytest.mark.xdist_group("serving")
@@ -81,7 +82,9 @@ def test_routes_and_abstentions_follow_the_thresholds(service, held_out):
     assert accuracy > 0.8
 
 
-def test_online_answers_equal_the_batch_features_of_the_same_history(service, held_out):
+def test_online_answers_equal_the_batch_features_of_the_same_history(
+    service, held_out, territory_tables
+):
     """The risk served equals the risk of the training code path (batch features over the
     store's tables, the new request included) scored by the same model."""
     from features.build import batch_features, model_inputs
@@ -97,14 +100,20 @@ def test_online_answers_equal_the_batch_features_of_the_same_history(service, he
     risk = service.state.models.current.risk
     expected = risk.estimator.predict_proba(model_inputs(mine, risk.features))[:, 1]
     assert answer["risk"] == pytest.approx(float(expected[0]), rel=1e-9)
-    # The router's direct path (used online) gives the estimator's own probabilities.
     router = service.state.models.current.router
-    assert router.direct
-    inputs = model_inputs(mine, router.features)
-    expected = router.estimator.predict_proba(inputs)[0]
-    np.testing.assert_allclose(router.predict_proba(inputs)[0], expected, atol=1e-12)
+    expected = router.estimator.predict_proba(model_inputs(mine, router.features))[0]
     top = router.classes[int(np.argmax(expected))]
     assert answer["route"]["suggestions"][0]["service"] == top
+    # The direct paths (used online) give the estimators' own answers on a whole period.
+    assert router.direct
+    period = batch_features(territory_tables, start=held_out["requested_datetime"].min())
+    inputs = model_inputs(period, router.features)
+    np.testing.assert_allclose(
+        router.predict_proba(inputs), router.estimator.predict_proba(inputs), atol=AGREEMENT
+    )
+    inputs = model_inputs(period, risk.features)
+    direct, _ = risk.score(inputs)
+    np.testing.assert_allclose(direct, risk.estimator.predict_proba(inputs)[:, 1], rtol=1e-9)
 
 
 def test_a_batch_is_stored_in_one_transaction(service, held_out):
