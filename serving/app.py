@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from serving import console
 from serving.api import cases, monitoring, open311, ops, triage
 from serving.config import Settings
+from serving.console import manager
 from serving.logs import configure_logging
 from serving.middleware import BodyLimit, Observe
 from serving.monitoring.gauges import register_gauges
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (triage, cases, open311, ops, monitoring):
         app.include_router(module.router)
     console.install(app)  # the review console under /console (HTML, outside the OpenAPI schema)
+    manager.install(app)  # the managers' pages under /console/pilotage
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

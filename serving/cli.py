@@ -76,9 +76,15 @@ def serve_check(data_dir: DataDirOption = Path("data")) -> None:
 
 @keys_app.command("create")
 def keys_create(
-    role: Annotated[str, typer.Option(help="intake, social_worker, data_scientist or admin.")],
+    role: Annotated[
+        str, typer.Option(help="intake, social_worker, data_scientist, manager or admin.")
+    ],
     territory: Annotated[
-        str | None, typer.Option(help="Territory (required for social_worker).")
+        str | None,
+        typer.Option(
+            help="Territory (required for social_worker; a manager without one sees the "
+            "whole authority's aggregates)."
+        ),
     ] = None,
     label: Annotated[str, typer.Option(help="What the key is for.")] = "",
     data_dir: DataDirOption = Path("data"),

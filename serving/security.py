@@ -23,6 +23,9 @@ class Role(enum.StrEnum):
     intake = "intake"  # submit and score requests
     social_worker = "social_worker"  # queue, explanations, timelines of their territory
     data_scientist = "data_scientist"  # models and monitoring, no personal data
+    # Aggregate views (delays, bottlenecks, motives) of their territory, or of the whole
+    # authority for a key without territory; no personal data.
+    manager = "manager"
     admin = "admin"
 
 

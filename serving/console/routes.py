@@ -40,11 +40,12 @@ from serving.reviews import (
     save_review,
 )
 from serving.schemas import local_now
-from serving.security import Principal, audit_rows
+from serving.security import Principal, Role, audit_rows
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
 QUEUE = "/console/demandes"
+MANAGER_HOME = "/console/pilotage"
 SIGN_IN = "/console/connexion"
 OUT_OF_REACH = "Introuvable, ou hors de votre territoire."
 
@@ -133,9 +134,11 @@ def sign_in(
     if not same_token(request.cookies.get(LOGIN_COOKIE), csrf):
         return _sign_in_page(request, suite, "Le formulaire a expiré : recommencez.")
     try:
-        token, _ = open_session(state.store, cle)
+        token, principal = open_session(state.store, cle)
     except SignInError as error:
         return _sign_in_page(request, suite, str(error))
+    if principal.role == Role.manager:  # managers have their own pages only
+        suite = MANAGER_HOME
     response = _see_other(_safe_target(suite))
     _set_cookie(request, response, COOKIE, token, max_age=SESSION_HOURS * 3600)
     response.delete_cookie(LOGIN_COOKIE, path="/console")

@@ -23,6 +23,8 @@ COOKIE = "aiguillage_console"
 LOGIN_COOKIE = "aiguillage_console_login"  # double-submit token of the sign-in form
 SESSION_HOURS = 10  # a working day; then sign in again
 CONSOLE_ROLES = frozenset({Role.social_worker, Role.admin})
+# Managers sign in here too, for their own pages (serving/console/manager.py) only.
+MANAGER_ROLES = frozenset({Role.manager, Role.admin})
 
 
 def _digest(token: str) -> str:
@@ -46,7 +48,7 @@ def open_session(store: Store, presented_key: str) -> tuple[str, Principal]:
     principal = authenticate(store, presented_key.strip())
     if principal is None:
         raise SignInError("Clé inconnue, révoquée ou mal recopiée.")
-    if principal.role not in CONSOLE_ROLES:
+    if principal.role not in CONSOLE_ROLES | MANAGER_ROLES:
         raise SignInError("Cette clé ne donne pas accès à la console des travailleurs sociaux.")
     token, now = new_token(), utcnow()
     row = {
@@ -62,8 +64,11 @@ def open_session(store: Store, presented_key: str) -> tuple[str, Principal]:
     return token, principal
 
 
-def session_of(store: Store, token: str | None) -> tuple[Principal, str] | None:
-    """The principal and CSRF token of a live session (its key not revoked), else None."""
+def session_of(
+    store: Store, token: str | None, roles: frozenset[Role] = CONSOLE_ROLES
+) -> tuple[Principal, str] | None:
+    """The principal and CSRF token of a live session (its key not revoked) of one of
+    ``roles``, else None."""
     if not token:
         return None
     s, k = db.console_sessions, db.api_keys
@@ -78,7 +83,7 @@ def session_of(store: Store, token: str | None) -> tuple[Principal, str] | None:
                 k.c.revoked_at.is_(None),
             )
         ).first()
-    if row is None or Role(row.role) not in CONSOLE_ROLES:
+    if row is None or Role(row.role) not in roles:
         return None
     return Principal(row.key_id, Role(row.role), row.territory), row.csrf_token
 

@@ -4,6 +4,7 @@ resource), in French. Also used by the manager page for its tables."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -69,8 +70,12 @@ def environment() -> jinja2.Environment:
     )
 
 
-def context(report: ImprovementReport) -> dict:
-    """What both the standalone page and the manager page show."""
+def context(
+    report: ImprovementReport, chart_source: Callable[[str, bytes], str] | None = None
+) -> dict:
+    """What both the standalone page and the manager page show; ``chart_source`` gives
+    each chart's address (default: the PNG itself, as a data URI)."""
+    source = chart_source or (lambda _name, png: chart_data_uri(png))
     tables = [
         {
             "name": name,
@@ -83,11 +88,19 @@ def context(report: ImprovementReport) -> dict:
     return {
         "report": report,
         "source": SOURCES.get(report.source, report.source),
-        "charts": {name: chart_data_uri(png) for name, png in report.charts.items()},
+        "charts": {name: source(name, png) for name, png in report.charts.items()},
         "tables": tables,
         "number": french_number,
     }
 
 
 def render_html(report: ImprovementReport) -> str:
+    """The standalone page."""
     return environment().get_template("report.html").render(**context(report))
+
+
+def render_body(report: ImprovementReport, chart_source: Callable[[str, bytes], str]) -> str:
+    """The report's sections alone, for a page of the console."""
+    return (
+        environment().get_template("improvement_body.html").render(**context(report, chart_source))
+    )
