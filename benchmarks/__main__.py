@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from benchmarks import features, monitoring, serving, spark, synth, training
+from benchmarks import features, improvement, monitoring, serving, spark, synth, training
 from benchmarks.harness import machine
 
 SUITES = {
@@ -21,6 +21,7 @@ SUITES = {
     "serving": serving.run,
     "spark": spark.run,
     "monitoring": monitoring.run,
+    "improvement": improvement.run,
 }
 
 
