@@ -11,13 +11,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import Integer, and_, case, func, select
 from sqlalchemy.sql import ColumnElement
 
 from features.decisions import BAND_DEADLINE_HOURS, BANDS
 from features.vocabulary import CHANNELS, ROUTES
 from serving import db
-from serving.reviews import latest_reviews
 from serving.security import Principal, Role
 from serving.store import Store
 
@@ -134,7 +133,15 @@ def band_rank(band: ColumnElement) -> ColumnElement:
 def queue_page(store: Store, principal: Principal, filters: QueueFilters, now: dt.datetime):
     """One page of the queue as ``principal`` may see it; ``now`` is local time."""
     r, p, h = db.requests, db.predictions, db.households
-    latest = latest_reviews()
+    latest = db.reviews.alias("latest")
+    earlier = db.reviews.alias("earlier")
+    # The decision in force, found by index for each request (a derived table of every
+    # request's latest review would be scanned once per row).
+    newest_id = (
+        select(func.max(earlier.c.review_id))
+        .where(earlier.c.service_request_id == p.c.service_request_id)
+        .scalar_subquery()
+    )
     service = func.coalesce(latest.c.service, p.c.routed_service)
     band = func.coalesce(latest.c.band, p.c.band)
     status = case(
@@ -145,7 +152,13 @@ def queue_page(store: Store, principal: Principal, filters: QueueFilters, now: d
     joined = (
         p.join(r, r.c.service_request_id == p.c.service_request_id)
         .outerjoin(h, h.c.household_id == r.c.household_id)
-        .outerjoin(latest, latest.c.service_request_id == p.c.service_request_id)
+        .outerjoin(
+            latest,
+            and_(
+                latest.c.service_request_id == p.c.service_request_id,
+                latest.c.review_id == newest_id,
+            ),
+        )
     )
     conditions = []
     if principal.role != Role.admin:
