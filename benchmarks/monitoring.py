@@ -43,7 +43,7 @@ def _prepare(uri: str) -> tuple[dt.datetime, dt.datetime]:
 
 
 _RUN = """
-import shutil, tempfile
+import datetime, resource, shutil, tempfile
 from pathlib import Path
 from serving.config import Settings
 from serving.db import make_engine
@@ -56,9 +56,12 @@ engine = make_engine(f"sqlite:///{{folder / 'aiguillage.db'}}")
 upgrade(engine)
 settings = Settings(data_dir=folder, mlflow_tracking_uri="{uri}", model_alias="{alias}")
 result = run_monitor(Store(engine), settings, {since!r}, {until!r})
-EXTRA = {{"requests": result.check("data_drift").figures.get("rows", 0),
+usage = resource.getrusage(resource.RUSAGE_SELF)
+EXTRA = {{"cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+         "requests": result.check("data_drift").figures.get("rows", 0),
          "status": result.status,
          "checks": ", ".join(f"{{c.name}} {{c.status}}" for c in result.checks),
+         "drifted": ", ".join(result.check("data_drift").figures.get("drifted_columns", [])),
          "reports_mib": round(
              sum(p.stat().st_size for p in result.report_dir.iterdir()) / 2**20, 1)}}
 """

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     monitor_every_hours: float = 0.0
     monitor_window_days: int = 7
     monitor_drift_alpha: float = 0.001  # per check, shared among its columns (Bonferroni)
+    monitor_drift_distance: float = 0.1  # windows over 1,000 rows: Wasserstein, Jensen-Shannon
     monitor_max_drifted_columns: int = 0  # more drifted columns than this: the check fails
     monitor_accuracy_drop: float = 0.03  # below the champion's test accuracy, beyond noise
     monitor_auc_drop: float = 0.05

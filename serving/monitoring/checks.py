@@ -34,6 +34,7 @@ PASS, FAIL, NO_DATA = "pass", "fail", "not_enough_data"
 NOT_MONITORED = ("text", "month")
 PREDICTION_CATEGORIES = ("route", "abstained", "band")
 Z_ONE_SIDED_1PCT = 2.326
+LARGE_WINDOW = 1_000  # rows; Evidently switches from p-values to distances at this size
 
 
 @dataclass
@@ -94,6 +95,22 @@ def _usable(reference: pd.DataFrame, current: pd.DataFrame, columns) -> list[str
     ]
 
 
+def _methods(settings: Settings, columns: int, rows: int) -> dict:
+    """p-values for a small window; distances for a large one, where p-values flag
+    differences too small to matter (Evidently's own rule, at the same size)."""
+    if rows > LARGE_WINDOW:
+        return {
+            "num_method": "wasserstein",
+            "cat_method": "jensenshannon",
+            "threshold": settings.monitor_drift_distance,
+        }
+    return {
+        "num_method": "ks",
+        "cat_method": "chisquare",
+        "threshold": settings.monitor_drift_alpha / max(columns, 1),
+    }
+
+
 def _drift(
     name: str,
     reference: pd.DataFrame,
@@ -103,20 +120,20 @@ def _drift(
     settings: Settings,
     render: bool = True,
 ) -> CheckResult:
-    """Columns drift when their p-value falls below alpha / columns; the check fails when more
-    than ``monitor_max_drifted_columns`` drift. ``render=False`` computes the same verdict
-    without the per-column plots of DataDriftPreset (the slow part), for calibration runs."""
+    """Each column is tested (see _methods); the check fails when more than
+    ``monitor_max_drifted_columns`` drift. ``render=False`` computes the same verdict with
+    DriftedColumnsCount alone, without DataDriftPreset's per-column plots (the slow part)."""
     columns = numerical + categorical
-    threshold = settings.monitor_drift_alpha / max(len(columns), 1)
+    methods = _methods(settings, len(columns), len(current))
     most = settings.monitor_max_drifted_columns
-    methods = {"num_method": "ks", "cat_method": "chisquare", "threshold": threshold}
-    metrics: list = [DriftedColumnsCount(columns=columns, **methods, tests=[lte(most)])]
-    if render:  # the same thresholds: its tests agree with the count's
+    if render:  # the preset's share test: share < (most + 1) / columns, i.e. count <= most
         share = (most + 1) / max(len(columns), 1)
-        metrics.append(DataDriftPreset(columns=columns, drift_share=share, **methods))
+        metric = DataDriftPreset(columns=columns, drift_share=share, **methods)
+    else:
+        metric = DriftedColumnsCount(columns=columns, **methods, tests=[lte(most)])
     definition = DataDefinition(numerical_columns=numerical, categorical_columns=categorical)
     snapshot, tests, status = _run(
-        Report(metrics, include_tests=True),
+        Report([metric], include_tests=True),
         _frame(current, numerical, categorical),
         _frame(reference, numerical, categorical),
         definition,
@@ -124,7 +141,7 @@ def _drift(
     count = next(
         m["value"]
         for m in snapshot.dict()["metrics"]
-        if m["config"]["type"].endswith("DriftedColumnsCount") and m["config"].get("tests")
+        if m["config"]["type"].endswith("DriftedColumnsCount")
     )
     figures = {
         "columns": len(columns),
@@ -135,7 +152,8 @@ def _drift(
             for t in tests
             if t["status"] == "FAIL" and t["name"].startswith("Value Drift")
         ],
-        "p_value_threshold": threshold,
+        "method": f"{methods['num_method']}, {methods['cat_method']}",
+        "threshold": methods["threshold"],
     }
     return CheckResult(name, status, figures, tests, snapshot if render else None)
 
