@@ -62,6 +62,7 @@ class Server:
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
+        self.kill()  # no orphan left serving after the test gave up on it
         raise TimeoutError(f"server not up after {timeout} s")
 
     def kill(self) -> None:
