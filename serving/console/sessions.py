@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from serving import db
 from serving.security import Principal, Role, authenticate
@@ -23,6 +23,7 @@ COOKIE = "aiguillage_console"
 LOGIN_COOKIE = "aiguillage_console_login"  # double-submit token of the sign-in form
 SESSION_HOURS = 10  # a working day; then sign in again
 CONSOLE_ROLES = frozenset({Role.social_worker, Role.admin})
+PURGE_AFTER = dt.timedelta(days=7)
 # Managers sign in here too, for their own pages (serving/console/manager.py) only.
 MANAGER_ROLES = frozenset({Role.manager, Role.admin})
 
@@ -59,8 +60,11 @@ def open_session(store: Store, presented_key: str) -> tuple[str, Principal]:
         "expires_at": now + dt.timedelta(hours=SESSION_HOURS),
         "ended_at": None,
     }
+    table = db.console_sessions
     with store.engine.begin() as connection:
-        connection.execute(insert(db.console_sessions), [row])
+        # Sessions over for a while are of no further use: the table stays small.
+        connection.execute(delete(table).where(table.c.expires_at < now - PURGE_AFTER))
+        connection.execute(insert(table), [row])
     return token, principal
 
 

@@ -150,16 +150,25 @@ def _axe(page) -> list[dict]:
     ]
 
 
-def test_queue_case_and_notice_pass_the_accessibility_check(site, browser):
+def test_sign_in_queue_case_and_notice_pass_the_accessibility_check(site, browser):
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `make env` (npm ci installs axe-core)")
-    context, page = _signed_in(browser, site, site.keys["worker"])
+    signed_out = browser.new_context(base_url=site.url, locale="fr-FR")
     try:
-        # Keyboard: the first Tab reaches the skip link, which moves focus to the content.
+        page = signed_out.new_page()
         # The check is not vacuous: it finds an image without text and an unlabelled field.
         page.set_content('<html lang="fr"><title>t</title><main><img src="x.png"><input></main>')
         assert {"image-alt", "label"} <= {v["id"] for v in _axe(page)}
-        page.goto("/console/demandes")
+        page.goto("/console/connexion")
+        page.get_by_label("Clé d'accès personnelle").fill("aig_not_a_key")
+        page.get_by_role("button", name="Se connecter").click()
+        assert page.get_by_role("alert").is_visible()  # the sign-in page with its error
+        assert _axe(page) == []
+    finally:
+        signed_out.close()
+    context, page = _signed_in(browser, site, site.keys["worker"])
+    try:
+        # Keyboard: the first Tab reaches the skip link, which moves focus to the content.
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"
         page.keyboard.press("Enter")

@@ -90,6 +90,24 @@ def test_sign_in_refuses_other_roles_and_bad_keys(console, role, message):
     assert client.get("/console/demandes", follow_redirects=False).status_code == 303
 
 
+def test_sessions_over_for_a_week_are_purged_at_the_next_sign_in(console):
+    import datetime as dt
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy import func, update
+
+    from serving.db import console_sessions as table
+
+    with console.store.engine.begin() as connection:
+        connection.execute(update(table).values(expires_at=dt.datetime(2020, 1, 1)))
+    sign_in(TestClient(console.app), console.keys["social_worker"])
+    with console.store.engine.connect() as connection:
+        left = connection.execute(select(func.count()).select_from(table)).scalar_one()
+    assert left == 1  # only the new one
+    # The module's signed-in worker was among them: signing in again restores it.
+    sign_in(console.worker, console.keys["social_worker"])
+
+
 def test_sign_in_form_needs_its_token(console):
     from fastapi.testclient import TestClient
 
