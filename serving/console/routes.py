@@ -253,13 +253,14 @@ def decide(
         return _case_page(
             request, state, session, row, "Cette demande n'a pas été notée.", form=form
         )
+    earlier = reviews_of(state.store.engine, [request_id])
     chosen = Decision(
         decision=decision,
         service=service or None,
         band=priorite or None,
         reason_code=motif or None,
         comment=commentaire,
-        handled=traitee,
+        handled=traitee or bool(earlier and earlier[-1]["handled"]),  # closed stays closed
     )
     try:
         review = review_row(session.principal, request_id, row, chosen)

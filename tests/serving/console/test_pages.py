@@ -224,6 +224,10 @@ def test_override_with_a_reason_is_stored_shown_and_closable(console):
     assert latest["handled"] and latest["band"] == other_band
     assert console.store.request(answer["request_id"])["status"] == "closed"
     assert answer["request_id"] not in console.worker.get("/console/demandes").text
+    # A later decision on a handled request keeps it handled.
+    console.worker.post(f"{path}/decision", data={"csrf": csrf, "decision": "accept"})
+    last = _reviews(console, answer["request_id"])[-1]
+    assert (last["decision"], last["band"], last["handled"]) == ("accept", answer["band"], True)
 
 
 def test_forms_without_the_session_token_are_refused(console):
