@@ -13,6 +13,7 @@ the same ``answers`` on each batch, so both give the same answers.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import mlflow
@@ -169,14 +170,27 @@ class LoadedModels:
             mlflow.pyfunc.load_model(registered.risk_uri),
         )
 
-    def score(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def predict(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Router probabilities, calibrated risks and TreeSHAP contributions. The risk side
+        runs in a second thread beside the router: the router's text analysis is Python
+        (it holds the GIL), LightGBM's prediction and TreeSHAP are not (they release it),
+        so the two share two cores rather than taking turns on one."""
         models = self.registered
-        probabilities = np.asarray(
-            self.router.predict(model_inputs(frame, models.router_features)), dtype=np.float64
-        )
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            risk_side = pool.submit(self._risk, frame)
+            probabilities = np.asarray(
+                self.router.predict(model_inputs(frame, models.router_features)),
+                dtype=np.float64,
+            )
+            risk, contributions = risk_side.result()
+        return probabilities, risk, contributions
+
+    def _risk(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         risk = np.asarray(self.risk.predict(model_inputs(frame, RISK_FEATURES)))[:, 1]
-        contributions = explainer(self.risk, models).contributions(frame)
-        return answers(frame, probabilities, risk, contributions, models)
+        return risk, explainer(self.risk, self.registered).contributions(frame)
+
+    def score(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return answers(frame, *self.predict(frame), self.registered)
 
 
 def score_frame(
