@@ -47,7 +47,7 @@ def test_keys_demo_makes_one_key_per_role_and_reuses_them(tmp_path):
     again = runner.invoke(app, ["keys", "demo", "--data-dir", str(tmp_path)])
     assert first.exit_code == 0 and first.output == again.output
     roles = [line.split()[0] for line in first.output.splitlines()]
-    assert roles == ["intake", "social_worker", "data_scientist", "admin"]
+    assert roles == ["intake", "social_worker", "data_scientist", "manager", "admin"]
     assert oct((tmp_path / "secrets" / "demo-keys.json").stat().st_mode)[-3:] == "600"
 
 
