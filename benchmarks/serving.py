@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import aiohttp
@@ -29,6 +30,7 @@ from benchmarks.territory import BENCH_KEY, CACHE, demo_territory
 CLIENTS = 16
 TARGET_RATE = 300.0  # requests per second the issue asks for, offered by the 16 clients
 WORKERS = int(os.environ.get("AIGUILLAGE_BENCH_WORKERS", "2"))  # one per core by default
+BATCH_CLIENTS = 2 * WORKERS
 ALIAS = "challenger"  # the benchmark's own registry: the last training run's models
 
 
@@ -186,20 +188,30 @@ def run(quick: bool = False) -> list[Measurement]:
         saturated = uvloop.run(_load(url, bodies, headers, seconds))
         results.append(_figures("POST /v1/triage, 16 clients at saturation, SQLite", *saturated))
         batch_bodies = [{"requests": bodies[i : i + 1000]} for i in range(0, 2000, 1000)]
-        started, sent = time.perf_counter(), 0
-        with httpx.Client(timeout=120) as client:
-            for k in range(4 if quick else 10):
-                response = client.post(
-                    "http://127.0.0.1:8701/v1/triage/batch",
-                    json=batch_bodies[k % 2],
-                    headers=headers,
-                )
-                response.raise_for_status()
-                sent += len(batch_bodies[k % 2]["requests"])
+        calls_each = 2 if quick else 5
+
+        def batch_client(k: int) -> int:
+            sent = 0
+            with httpx.Client(timeout=300) as client:
+                for j in range(calls_each):
+                    body = batch_bodies[(k + j) % 2]
+                    response = client.post(
+                        "http://127.0.0.1:8701/v1/triage/batch", json=body, headers=headers
+                    )
+                    response.raise_for_status()
+                    sent += len(body["requests"])
+            return sent
+
+        # Calls side by side, so that every worker process has one to score (a call is
+        # scored by one process); more clients than workers, as connections are spread
+        # over the workers by whichever accepts first.
+        started = time.perf_counter()
+        with ThreadPoolExecutor(BATCH_CLIENTS) as pool:
+            sent = sum(pool.map(batch_client, range(BATCH_CLIENTS)))
         elapsed = time.perf_counter() - started
         results.append(
             Measurement(
-                "POST /v1/triage/batch (1,000 per call)",
+                f"POST /v1/triage/batch (1,000 per call, {BATCH_CLIENTS} clients)",
                 elapsed,
                 0.0,
                 {"requests": sent, "per_second": round(sent / elapsed, 1)},
