@@ -17,6 +17,7 @@ answered or closed) is stored as ``NEVER``, later than any query.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
@@ -77,6 +78,7 @@ def to_seconds(values) -> np.ndarray:
 # values (online: a few rows read from the store, where pandas' per-call cost would dominate).
 Table = pd.DataFrame | Mapping[str, Sequence]
 SMALL = 64  # below this many values, plain Python beats pandas' vectorised machinery
+PARALLEL_ROWS = 100_000  # above this many requests and events, tables are built side by side
 
 
 @cache
@@ -270,11 +272,19 @@ class History:
         household_codes, request_codes, event_codes = (
             codes[bounds[i] : bounds[i + 1]].astype(np.int64) for i in range(3)
         )
+        if len(request_codes) + len(event_codes) < PARALLEL_ROWS:
+            request_arrays = _request_arrays(requests, request_codes)
+            event_arrays = _event_arrays(events, event_codes)
+        else:  # side by side: texts are read in other processes, numpy's sorts free the GIL
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pending = pool.submit(_request_arrays, requests, request_codes)
+                event_arrays = _event_arrays(events, event_codes)
+                request_arrays = pending.result()
         return cls(
             index=pd.Index(uniques),
             households=_household_arrays(households, household_codes, len(uniques)),
-            requests=_request_arrays(requests, request_codes),
-            events=_event_arrays(events, event_codes),
+            requests=request_arrays,
+            events=event_arrays,
         )
 
 

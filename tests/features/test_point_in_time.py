@@ -327,9 +327,7 @@ def test_a_history_from_plain_columns_gives_the_batch_rows(small_territory, batc
         history = History.from_tables(
             _as_read_from_a_store(households[households["household_id"] == hh], "households"),
             _as_read_from_a_store(requests[requests["household_id"] == hh], "requests"),
-            _as_read_from_a_store(
-                events[events["household_id"] == hh], "accompaniment_events"
-            ),
+            _as_read_from_a_store(events[events["household_id"] == hh], "accompaniment_events"),
         )
         live = LiveRequest(
             hh,
@@ -363,3 +361,13 @@ def test_model_input_values_are_model_inputs_without_a_frame(small_territory, ba
             assert got[name].tolist() == want.tolist(), name
         else:
             np.testing.assert_array_equal(got[name], want, err_msg=name)
+
+
+def test_side_by_side_building_and_chunks_give_the_same_frame(small_territory, batch, monkeypatch):
+    """Large territories build their tables side by side and compute chunks on several
+    threads: lowered thresholds make the small territory take those paths."""
+    import features.history
+
+    monkeypatch.setattr(features.history, "PARALLEL_ROWS", 0)
+    frame = batch_features(small_territory.tables(), chunk=700, threads=2)
+    pd.testing.assert_frame_equal(frame, batch)
