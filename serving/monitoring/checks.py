@@ -271,9 +271,18 @@ def router_performance(log: pd.DataFrame, metrics: dict, settings: Settings) -> 
     return CheckResult("router_performance", status, figures, tests, snapshot)
 
 
+def _auc_error(auc: float, positives: int, negatives: int) -> float:
+    """Standard error of an AUC (Hanley and McNeil, 1982)."""
+    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
+    variance = (
+        auc * (1 - auc) + (positives - 1) * (q1 - auc**2) + (negatives - 1) * (q2 - auc**2)
+    ) / (positives * negatives)
+    return math.sqrt(max(variance, 0.0))
+
+
 def risk_performance(log: pd.DataFrame, metrics: dict, settings: Settings) -> CheckResult:
     """Risk AUC and calibration (mean risk against the observed crisis rate) on requests whose
-    90-day outcome is on record."""
+    91-day outcome is on record; the allowed drop and gap widen to the window's noise."""
     done = log[log["crisis"].notna() & log["risk"].notna()]
     n = len(done)
     if n < settings.monitor_min_rows or done["crisis"].nunique() < 2:
@@ -290,8 +299,13 @@ def risk_performance(log: pd.DataFrame, metrics: dict, settings: Settings) -> Ch
         categorical_columns=["crisis"],
         classification=[BinaryClassification(target="crisis", prediction_probas="risk")],
     )
-    auc_floor = metrics["risk_auc"] - settings.monitor_auc_drop
-    gap = settings.monitor_calibration_gap
+    positives = int(frame["crisis"].sum())
+    auc = metrics["risk_auc"]
+    auc_floor = auc - max(
+        settings.monitor_auc_drop, Z_ONE_SIDED_1PCT * _auc_error(auc, positives, n - positives)
+    )
+    rate = frame["crisis"].mean()
+    gap = max(settings.monitor_calibration_gap, Z_ONE_SIDED_1PCT * math.sqrt(rate * (1 - rate) / n))
     report = Report(
         [
             RocAuc(tests=[gte(auc_floor)]),
@@ -305,6 +319,7 @@ def risk_performance(log: pd.DataFrame, metrics: dict, settings: Settings) -> Ch
         "mean_risk": float(frame["risk"].mean()),
         "reference_auc": metrics["risk_auc"],
         "auc_floor": auc_floor,
+        "calibration_gap": gap,
     }
     return CheckResult("risk_performance", status, figures, tests, snapshot)
 

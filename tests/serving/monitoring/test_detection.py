@@ -56,3 +56,52 @@ def test_a_shift_is_caught_by_its_check_within_a_week(kind, week_copy, monitor_s
     if kind == "reorganisation":
         figures = check.figures
         assert figures["accuracy"] < figures["reference_accuracy"] - 0.05
+
+
+def test_outcomes_and_decisions_give_their_checks_a_verdict(
+    week_copy, monitor_settings, week, territory_tables
+):
+    """With the 91 days after the week on record, the risk model is judged on its AUC and
+    calibration; with social workers overriding half the routes in the console, the
+    override check raises an alert."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from serving.monitoring.run import run_monitor
+    from serving.reviews import OVERRIDE, Decision, review_row, save_review
+    from serving.security import Principal, Role
+    from serving.store import utcnow
+
+    folder = week_copy(None)
+    store = open_store(folder / "aiguillage.db")
+    events = territory_tables["accompaniment_events"]
+    later = events[events["recorded_at"] >= pd.Timestamp(week[1])]
+    store.add_events(later.astype(object).where(later.notna(), None).to_dict("records"))
+    worker = Principal("reviewer", Role.social_worker, "nord")
+    for i, request_id in enumerate(_scored_ids(store)[:40]):
+        prediction = store.request(request_id)
+        other = "logement" if prediction["routed_service"] != "logement" else "action_sociale"
+        decision = (
+            Decision("accept") if i % 2 else Decision(OVERRIDE, other, None, "service_inadapte")
+        )
+        save_review(store.engine, worker, review_row(worker, request_id, prediction, decision))
+
+    until = utcnow() + dt.timedelta(minutes=1)  # decisions are counted by when they were taken
+    result = run_monitor(store, monitor_settings(folder), week[0], until, render=False)
+    risk = result.check("risk_performance")
+    assert risk.status == "pass" and risk.figures["rows"] >= 80, risk.figures
+    assert 0.05 < risk.figures["crisis_rate"] < 0.4
+    overrides = result.check("overrides")
+    assert overrides.status == "fail"
+    assert overrides.figures["route_override_rate"] == pytest.approx(0.5)
+    assert overrides.figures["band_override_rate"] == 0.0
+
+
+def _scored_ids(store) -> list[str]:
+    from sqlalchemy import select
+
+    from serving import db
+
+    with store.engine.connect() as connection:
+        return list(connection.execute(select(db.predictions.c.service_request_id)).scalars())

@@ -116,7 +116,7 @@ def test_retraining_after_a_reorganisation_recovers_router_accuracy(
     assert router.promoted and router.champion_score < router.challenger_score - 0.05
     after = result.training.metrics["router_accuracy"]
     assert after >= before - 0.02, (before, after)
-    assert version_for(ROUTER_MODEL, CHAMPION).version == result.training.router_version
+    assert str(version_for(ROUTER_MODEL, CHAMPION).version) == result.training.router_version
 
 
 def aiguillage_reference_accuracy(uri: str) -> float:
