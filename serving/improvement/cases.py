@@ -186,14 +186,29 @@ def _exists(folder: Path, table: str) -> bool:
     return True
 
 
-def cases_from_folder(folder: Path | str, with_text: bool = True) -> Cases:
-    """A folder of contract files: a territory (with households, hence territories) or an
-    importer's output (requests and their extras, no households)."""
+def read_folder(folder: Path | str, tables: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The tables of a data folder that exist, each read and checked once; requests with
+    the imports' relaxed contract (any service vocabulary, households optional)."""
     folder = Path(folder)
-    requests = read_table(folder, "requests", schema=import_schema())
+    return {
+        name: read_table(folder, name, schema=import_schema() if name == "requests" else None)
+        for name in tables
+        if _exists(folder, name)
+    }
+
+
+def cases_from_folder(
+    folder: Path | str, with_text: bool = True, frames: dict[str, pd.DataFrame] | None = None
+) -> Cases:
+    """A folder of contract files: a territory (with households, hence territories) or an
+    importer's output (requests and their extras, no households). ``frames`` are its
+    tables already read (``read_folder``)."""
+    folder = Path(folder)
+    frames = frames or read_folder(folder, ("requests", "households"))
+    requests = frames["requests"]
     territory = on_time = None
-    if _exists(folder, "households"):
-        households = read_table(folder, "households")
+    if "households" in frames:
+        households = frames["households"]
         territory = lookup(
             requests["household_id"], households["household_id"], households["territory"]
         )

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from features.tables import read_table
-from serving.improvement.cases import Cases, cases_from_folder, cases_from_store
+from serving.improvement.cases import Cases, cases_from_folder, cases_from_store, read_folder
 from serving.improvement.routing import TABLES, store_tables
 from serving.store import Store
 
@@ -27,16 +26,16 @@ def restrict(cases: Cases, territory: str) -> Cases:
 
 
 def from_folder(folder: Path | str, territory: str | None = None, tables: bool = True) -> Inputs:
-    cases = cases_from_folder(folder)
+    frames = read_folder(folder, TABLES if tables else ("requests", "households"))
+    cases = cases_from_folder(folder, frames=frames)
     if territory is not None:
         cases = restrict(cases, territory)
-    if not tables or cases.source == "export" or not (Path(folder) / "households.parquet").exists():
+    if not tables or cases.source == "export" or set(frames) != set(TABLES):
         return Inputs(cases, None)
-    frames = {name: read_table(folder, name) for name in TABLES}
     if territory is not None:
         households = frames["households"]
         frames["households"] = households[households["territory"] == territory]
-        ids = set(frames["households"]["household_id"])
+        ids = frames["households"]["household_id"]
         for name in ("requests", "accompaniment_events"):
             frames[name] = frames[name][frames[name]["household_id"].isin(ids)]
     return Inputs(cases, frames)

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
 from stop_words import get_stop_words
 
 from serving.improvement.cases import Cases
@@ -43,10 +44,10 @@ FORMULAS = frozenset(
 @dataclass(frozen=True)
 class MotiveSettings:
     clusters: int = 12
-    fit_sample: int = 30_000  # texts the vocabulary and the clusters are learnt on
+    fit_sample: int = 20_000  # texts the vocabulary and the clusters are learnt on
     # Texts assigned to a cluster: all of them up to this many, else a uniform sample
     # (monthly shares are then estimates; the report says so).
-    count_sample: int = 100_000
+    count_sample: int = 60_000
     min_requests: int = 25  # a term is kept only if this many requests use it...
     min_share: float = 0.002  # ...and this share of the fitted texts
     max_share: float = 0.3
@@ -120,9 +121,12 @@ def proper_nouns(capital_share: pd.Series, threshold: float) -> pd.Index:
     return capital_share.index[capital_share >= threshold]
 
 
-def _vectorizer(settings: MotiveSettings, n_texts: int, vocabulary=None) -> TfidfVectorizer:
+def _vectorizer(
+    settings: MotiveSettings, n_texts: int, vocabulary=None, norm: str | None = "l2"
+) -> TfidfVectorizer:
     """TF-IDF over folded texts (see ``fold``)."""
     return TfidfVectorizer(
+        norm=norm,
         lowercase=False,
         token_pattern=TOKEN_PATTERN,
         stop_words=list(_stop_words()),
@@ -174,18 +178,19 @@ def cluster_motives(cases: Cases, settings: MotiveSettings | None = None) -> Mot
     fitted_rows, counted = pick(settings.fit_sample), pick(settings.count_sample)
     raw = texts.iloc[fitted_rows].fillna("").to_numpy(dtype=object)
     fitted = fold(raw)
-    first = _vectorizer(settings, len(fitted))
-    first.fit(fitted)
+    first = _vectorizer(settings, len(fitted), norm=None)
+    unnormalised = first.fit_transform(fitted)
     written, capital_share = _surface_forms(raw, set(first.vocabulary_), settings)
     names = proper_nouns(capital_share, settings.proper_noun_share)
     vocabulary = sorted(set(first.vocabulary_) - set(names))
     vectorizer = _vectorizer(settings, len(fitted), vocabulary=vocabulary)
     vectorizer.fit(fitted[:1])
     # Inverse document frequencies of the whole fitted sample, for the kept terms only.
-    vectorizer.idf_ = first.idf_[[first.vocabulary_[t] for t in vocabulary]]
+    kept = [first.vocabulary_[t] for t in vocabulary]
+    vectorizer.idf_ = first.idf_[kept]
     n_clusters = min(settings.clusters, max(1, len(vocabulary) - 1))
     model = NMF(n_components=n_clusters, init="nndsvda", random_state=settings.seed, max_iter=300)
-    model.fit(vectorizer.transform(fitted))
+    model.fit(normalize(unnormalised[:, kept]))  # = vectorizer.transform(fitted), untokenised
     weights = model.transform(
         vectorizer.transform(fold(texts.iloc[counted].fillna("").to_numpy(dtype=object)))
     )

@@ -47,7 +47,8 @@ class Estimate:
 class RoutingGain:
     start: pd.Timestamp
     end: pd.Timestamp
-    requests: int  # requests of the period with a front-desk and a final service
+    requests: int  # requests of the period with a household, a front-desk and a final service
+    routed_requests: int  # of those, how many were routed (all, or a uniform sample)
     router_version: str
     routed_share: Estimate  # routed by the router itself (no abstention)
     routed_accuracy: Estimate  # of those, sent to the service that finally handled them
@@ -103,12 +104,23 @@ def store_tables(store: Store, territory: str | None = None) -> dict[str, pd.Dat
     return out
 
 
-def _period_tables(tables: dict, start: pd.Timestamp, end: pd.Timestamp) -> dict:
-    """Only the households with a request in the period, and what precedes its end:
-    features read nothing else."""
+def _eligible(requests: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """The period's requests the counterfactual can read: a household (for features), the
+    front desk's first service and the final one."""
+    received = requests["requested_datetime"]
+    return requests[
+        (received >= start)
+        & (received < end)
+        & requests["household_id"].notna()
+        & requests["initial_service_code"].notna()
+        & requests["service_code"].notna()
+    ]
+
+
+def _households_tables(tables: dict, households: np.ndarray, end: pd.Timestamp) -> dict:
+    """Only these households, and what precedes the period's end: features read nothing
+    else."""
     requests = tables["requests"]
-    in_period = (requests["requested_datetime"] >= start) & (requests["requested_datetime"] < end)
-    households = requests.loc[in_period, "household_id"].dropna().unique()
     keep = tables["households"]["household_id"].isin(households)
     mine = requests["household_id"].isin(households) & (requests["requested_datetime"] < end)
     events = tables["accompaniment_events"]
@@ -132,17 +144,23 @@ def routing_gain(
     end: pd.Timestamp,
     replicates: int = 500,
     seed: int = 0,
+    max_requests: int = 5_000,
 ) -> RoutingGain | None:
     """The counterfactual of the module docstring over [start, end); None when the period
-    holds no request with both a front-desk and a final service."""
-    sub = _period_tables(tables, start, end)
-    features = batch_features(sub, start, end)
-    requests = sub["requests"].set_index("service_request_id")
-    rows = requests.loc[features["service_request_id"].to_numpy()]
-    known = (rows["initial_service_code"].notna() & rows["service_code"].notna()).to_numpy()
-    if not known.any():
+    holds no request with both a front-desk and a final service. Beyond ``max_requests``,
+    a uniform sample of them is routed (features read each sampled household's whole
+    history) and the totals are scaled to the period; the bootstrap over the sample
+    carries the sampling error into the intervals."""
+    eligible = _eligible(tables["requests"], start, end)
+    if eligible.empty:
         return None
-    features, rows = features[known], rows[known]
+    rng = np.random.default_rng(seed)
+    rows = eligible
+    if len(eligible) > max_requests:
+        rows = eligible.iloc[np.sort(rng.choice(len(eligible), max_requests, replace=False))]
+    sub = _households_tables(tables, rows["household_id"].unique(), end)
+    features = batch_features(sub, start, end).set_index("service_request_id", drop=False)
+    features = features.loc[rows["service_request_id"].to_numpy()]
     routes = route(
         router.predict_proba(model_inputs(features, router.features)),
         router.classes,
@@ -157,29 +175,29 @@ def routing_gain(
     avoided = np.where(correct, moves, 0.0)
     added = (routed & ~correct & front_right & (moves == 0)).astype(np.float64)
 
-    rng = np.random.default_rng(seed)
     weights = rng.poisson(1.0, (replicates, len(rows))).astype(np.float64)
     total = weights.sum(axis=1)
     routed_w = weights @ routed
     net_b = weights @ (avoided - added)
     cost_b = rng.normal(cost.days, cost.standard_error, replicates)
-    n = len(rows)
+    n, scale = len(rows), len(eligible) / len(rows)
     net = float((avoided - added).sum())
     return RoutingGain(
         start=start,
         end=end,
-        requests=n,
+        requests=len(eligible),
+        routed_requests=n,
         router_version=router.version,
         routed_share=_interval(routed_w / total, routed.mean()),
         routed_accuracy=_interval(
             (weights @ correct) / np.where(routed_w > 0, routed_w, np.nan),
             correct.sum() / max(routed.sum(), 1),
         ),
-        reassignments_now=int(moves.sum()),
-        avoided=_interval(weights @ avoided, avoided.sum()),
-        added=_interval(weights @ added, added.sum()),
-        net_avoided=_interval(net_b, net),
-        days_saved=_interval(net_b * cost_b, net * cost.days),
+        reassignments_now=int(eligible["reassignment_count"].sum()),
+        avoided=_interval(scale * (weights @ avoided), scale * avoided.sum()),
+        added=_interval(scale * (weights @ added), scale * added.sum()),
+        net_avoided=_interval(scale * net_b, scale * net),
+        days_saved=_interval(scale * net_b * cost_b, scale * net * cost.days),
         days_saved_per_request=_interval(net_b * cost_b / total, net * cost.days / n),
         replicates=replicates,
     )

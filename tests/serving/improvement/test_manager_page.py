@@ -11,21 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.serving.conftest import TERRITORY
+from tests.serving.console.conftest import sign_in
 
 pytestmark = pytest.mark.xdist_group("serving")
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 IDS = re.compile(r"\bh_[0-9a-f]{20}\b|\bD\d{8}\b")
 HOME = "/console/pilotage"
-
-
-def sign_in(client, key: str, target: str = "/console/demandes"):
-    form = client.get("/console/connexion")
-    csrf = CSRF.search(form.text).group(1)
-    return client.post(
-        "/console/connexion",
-        data={"cle": key, "csrf": csrf, "suite": target},
-        follow_redirects=True,
-    )
 
 
 def _requests_of(store, territory: str | None) -> int:

@@ -73,3 +73,17 @@ def test_a_period_without_requests_gives_nothing(gain_inputs, territory_tables):
         )
         is None
     )
+
+
+def test_a_sample_of_the_period_estimates_the_whole(gain_inputs, territory_tables):
+    router, cost, start, end = gain_inputs
+    full = routing_gain(territory_tables, router, cost, start, end, replicates=300)
+    sampled = routing_gain(
+        territory_tables, router, cost, start, end, replicates=300, max_requests=200
+    )
+    assert sampled.requests == full.requests > 200 == sampled.routed_requests
+    assert sampled.reassignments_now == full.reassignments_now
+    for name in ("routed_share", "net_avoided", "days_saved"):
+        estimate, truth = getattr(sampled, name), getattr(full, name).value
+        assert estimate.low <= truth <= estimate.high
+        assert estimate.high - estimate.low > getattr(full, name).high - getattr(full, name).low
