@@ -15,41 +15,10 @@ from tests.serving.monitoring.scenario import open_store
 pytestmark = pytest.mark.xdist_group("serving")
 
 
-def _row(run_id: str, status: str) -> dict:
-    from serving.store import utcnow
-
-    now = utcnow()
-    return {
-        "run_id": run_id,
-        "created_at": now,
-        "since": now - dt.timedelta(days=7),
-        "until": now,
-        "status": status,
-        "checks": {"data_drift": status},
-        "rows": 100,
-        "drift_share": 0.1,
-        "abstention_rate": 0.05,
-        "override_rate": None,
-        "router_version": "1",
-        "risk_version": "1",
-        "report_dir": "nowhere",
-    }
-
-
-def test_alerts_open_once_and_resolve_when_the_check_passes_again(tmp_path):
-    from serving.monitoring.records import open_alerts, save_run
-
-    store = open_store(tmp_path / "aiguillage.db")
-    save_run(store, _row("a", "fail"), {"data_drift": "Dérive."}, [])
-    save_run(store, _row("b", "fail"), {"data_drift": "Dérive."}, [])  # still the same alert
-    assert [a["run_id"] for a in open_alerts(store)] == ["a"]
-    save_run(store, _row("c", "pass"), {}, ["data_drift"])
-    assert open_alerts(store) == []
-
-
 def test_the_cadence_runs_only_when_the_last_run_is_old_enough(tmp_path, monitor_settings):
     from serving.monitoring.records import save_run
     from serving.monitoring.scheduler import MonitorSchedule
+    from tests.serving.monitoring.test_records import run_row as _row
 
     store = open_store(tmp_path / "aiguillage.db")
     daily = MonitorSchedule(store, monitor_settings(tmp_path, monitor_every_hours=24))
