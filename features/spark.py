@@ -160,11 +160,8 @@ def _group_features(
     tables = {
         "households": households,
         "requests": requests.drop(columns=[*HOUSEHOLD_COLUMNS, _KNOWN, _GROUP]),
-        "accompaniment_events": (
-            events.drop(columns=[_GROUP])
-            if len(events.columns)
-            else _empty_table(FEATURE_TABLES[2])
-        ),
+        # A group without events may come as a frame without columns.
+        EVENTS: events.drop(columns=[_GROUP]) if len(events.columns) else _empty_table(EVENTS),
     }
     return _spark_ready(batch_features(tables, start, end))
 
