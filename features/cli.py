@@ -163,7 +163,6 @@ def build_features_command(
         return
     data, out = Path(data), Path(out)
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from features.build import batch_features
     from features.history import History
@@ -182,13 +181,7 @@ def build_features_command(
         selected &= arrivals >= date_from
     if date_to is not None:
         selected &= arrivals < date_to
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-    ) as progress:
+    with progress_bar(console) as progress:
         task = progress.add_task("Features", total=int(selected.sum()))
         frame = batch_features(
             tables,
@@ -202,6 +195,19 @@ def build_features_command(
     console.print(
         f"[green]{len(frame):,} feature rows[/] ({frame.shape[1] - 3} features) written to {out} "
         f"in {time.perf_counter() - started:.1f} s."
+    )
+
+
+def progress_bar(console):
+    """A rich progress bar: description, bar, done / total, time remaining."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
     )
 
 

@@ -243,9 +243,9 @@ def score_batch(
 
 def _score_here(models, features, data, date_from, date_to, out: str, console) -> int:
     import pandas as pd
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from features.build import batch_features
+    from features.cli import progress_bar
     from features.spark import to_feature_frame
     from features.tables import read_tables
     from training.batch_scoring import score_frame
@@ -256,13 +256,7 @@ def _score_here(models, features, data, date_from, date_to, out: str, console) -
         else:
             tables = read_tables(data, ("households", "requests", "accompaniment_events"))
             frame = batch_features(tables, date_from, date_to)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-    ) as progress:
+    with progress_bar(console) as progress:
         task = progress.add_task("Scoring", total=len(frame))
         scored = score_frame(frame, models, progress=lambda n: progress.advance(task, n))
     Path(out).parent.mkdir(parents=True, exist_ok=True)
