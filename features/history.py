@@ -150,10 +150,10 @@ class SortedTimes:
 class TextSignals:
     """Readings of distinct raw texts (features.signals.read_texts), looked up by a 64-bit
     fingerprint of the text: no Python string is kept but the normalised forms, stored as
-    one Arrow string array."""
+    one Arrow string array (a plain array for a household's few texts)."""
 
     keys: np.ndarray  # sorted uint64 fingerprints of the distinct raw texts
-    normalised: pd.api.extensions.ExtensionArray  # aligned with keys
+    normalised: pd.api.extensions.ExtensionArray | np.ndarray  # aligned with keys
     needs: np.ndarray  # uint8 bit masks over signals.NEEDS, aligned with keys
     amount: np.ndarray  # euros stated, NaN for none, aligned with keys
 
@@ -172,9 +172,10 @@ class TextSignals:
         order = np.argsort(keys, kind="stable")
         rank = np.empty_like(order)
         rank[order] = np.arange(len(order))
-        signals = cls(
-            keys[order], pd.array(normalised[order], dtype="str"), needs[order], amount[order]
-        )
+        normalised = normalised[order]
+        if len(normalised) >= SMALL:  # Arrow strings: compact for a territory's texts
+            normalised = pd.array(normalised, dtype="str")
+        signals = cls(keys[order], normalised, needs[order], amount[order])
         return signals, rank[position]
 
     def read(self, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -188,7 +189,7 @@ class TextSignals:
         needs = np.zeros(len(texts), dtype=np.uint8)
         amount = np.full(len(texts), np.nan)
         known = found[hit]
-        normalised[hit] = self.normalised.take(known).to_numpy(dtype=object)
+        normalised[hit] = np.asarray(self.normalised.take(known), dtype=object)
         needs[hit], amount[hit] = self.needs[known], self.amount[known]
         if not hit.all():
             normalised[~hit], needs[~hit], amount[~hit] = read_texts(texts[~hit])

@@ -18,7 +18,7 @@ import mlflow
 import numpy as np
 from mlflow import MlflowClient
 from scipy import sparse
-from scipy.special import softmax
+from scipy.special import expit, softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import OneHotEncoder
@@ -272,7 +272,11 @@ class RiskModel:
         matrix = self.encode(inputs)
         margin = self.booster.predict(matrix, raw_score=True, num_threads=1)
         contributions = self.booster.predict(matrix, pred_contrib=True, num_threads=1)
-        return self.calibrator.predict(margin), contributions
+        if hasattr(self.calibrator, "a_"):  # Platt's sigmoid, without its input checks
+            risk = expit(-(self.calibrator.a_ * margin + self.calibrator.b_))
+        else:  # isotonic
+            risk = self.calibrator.predict(margin)
+        return risk, contributions
 
 
 @dataclass(frozen=True)
