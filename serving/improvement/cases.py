@@ -178,7 +178,7 @@ def lookup(keys: pd.Series, index: pd.Series, values: pd.Series) -> pd.Series:
     return pd.Series(np.where(found, taken, None), index=keys.index, dtype=object)
 
 
-def _exists(folder: Path, table: str) -> bool:
+def table_exists(folder: Path, table: str) -> bool:
     try:
         table_path(folder, table)
     except FileNotFoundError:
@@ -193,7 +193,7 @@ def read_folder(folder: Path | str, tables: tuple[str, ...]) -> dict[str, pd.Dat
     return {
         name: read_table(folder, name, schema=import_schema() if name == "requests" else None)
         for name in tables
-        if _exists(folder, name)
+        if table_exists(folder, name)
     }
 
 

@@ -3,6 +3,7 @@ with a progress display, write the HTML page and the CSV files."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from serving.config import Settings
+from serving.improvement.cases import table_exists
 from serving.improvement.inputs import from_folder, from_store
 from serving.improvement.motives import MotiveSettings
 from serving.improvement.rendering import render_html
@@ -48,17 +50,30 @@ def improve(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
     ) as progress:
         task = progress.add_task("lecture des données")
-        inputs = from_folder(data, territory) if data is not None else from_store(store, territory)
-        if inputs.cases.frame.empty:
-            raise ValueError("no request to report on (check --territory)")
-        router = problem = None
-        if inputs.tables is not None:
+        settings = Settings(data_dir=data_dir)
+        # The router loads while the data is read (the two share the two cores).
+        # An export (no households) cannot be routed: no router then.
+        routable = data is None or table_exists(data, "households")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            loading = (
+                pool.submit(
+                    load_champion_router, settings.resolved_tracking_uri, settings.model_alias
+                )
+                if routable
+                else None
+            )
+            if data is not None:
+                inputs = from_folder(data, territory)
+            else:
+                inputs = from_store(store, territory)
             progress.update(task, description="modèle d'aiguillage")
-            settings = Settings(data_dir=data_dir)
+            router = problem = None
             try:
-                router = load_champion_router(settings.resolved_tracking_uri, settings.model_alias)
+                router = loading.result() if loading else None
             except Exception as error:  # no registry, no alias: the report says so
                 problem = f"@{settings.model_alias} introuvable ({type(error).__name__})"
+        if inputs.cases.frame.empty:
+            raise ValueError("no request to report on (check --territory)")
 
         def step(name: str) -> None:
             progress.update(task, description=name)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -77,8 +78,15 @@ class RoutingGain:
 
 
 def load_champion_router(tracking_uri: str, alias: str = "champion") -> RouterModel:
-    """The router the alias names, loaded as serving loads it."""
+    """The router the alias names, loaded as serving loads it. A SQLite registry that does
+    not exist is an error, not a new empty registry."""
     import mlflow
+    from sqlalchemy import make_url
+
+    if tracking_uri.startswith("sqlite:"):
+        path = make_url(tracking_uri).database
+        if not path or not Path(path).exists():
+            raise FileNotFoundError(f"no MLflow registry at {tracking_uri}")
 
     mlflow.set_tracking_uri(tracking_uri)
     return load_router(MlflowClient(tracking_uri), alias)

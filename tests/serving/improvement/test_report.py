@@ -111,6 +111,22 @@ def test_command_line_on_the_store(service_dir, registry_uri, monkeypatch, tmp_p
     assert (motives["groupe"] >= 0).sum() == 6
 
 
+def test_command_line_without_a_registry_says_so(small_territory_dir, tmp_path, monkeypatch):
+    import html as markup
+
+    from aiguillage import app
+
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.delenv("AIGUILLAGE_MLFLOW_TRACKING_URI", raising=False)
+    out = tmp_path / "r.html"
+    args = ["--data", str(small_territory_dir), "--data-dir", str(tmp_path), "--out", str(out)]
+    result = CliRunner().invoke(app, ["report", "improve", *args, "--clusters", "4"])
+    assert result.exit_code == 0, result.output
+    page = markup.unescape(out.read_text(encoding="utf-8"))
+    assert "aucun modèle d'aiguillage disponible (@champion introuvable" in page
+    assert not (tmp_path / "mlflow").exists()  # no empty registry made on the way
+
+
 def test_command_line_refuses_unclear_inputs(tmp_path, small_territory_dir):
     from aiguillage import app
 
@@ -123,3 +139,34 @@ def test_command_line_refuses_unclear_inputs(tmp_path, small_territory_dir):
     result = runner.invoke(app, ["report", "improve", *out, *half])
     assert result.exit_code == 2 and "--to" in result.output
     assert not (tmp_path / "r.html").exists()
+
+
+def test_postgresql_store_gives_the_same_figures(territory_tables, history_store_file):
+    """The store's reads for the views, on a fresh PostgreSQL database (skips, saying why,
+    when no server answers on 127.0.0.1:5432)."""
+    from serving.db import make_engine
+    from serving.demo import history_before, holdout_start
+    from serving.improvement.routing import store_tables
+    from serving.migrate import upgrade
+    from serving.store import Store
+    from tests.serving.test_store import _postgres_database
+
+    databases = _postgres_database()
+    url = next(databases)
+    try:
+        engine = make_engine(url)
+        upgrade(engine)
+        cutoff = holdout_start(territory_tables["requests"], 30)
+        postgres = Store(engine)
+        postgres.load_tables(history_before(territory_tables, cutoff))
+        sqlite = Store(make_engine(f"sqlite:///{history_store_file}"))
+        columns = ["service", "requests", "first_response_median_days", "late_share"]
+        pd.testing.assert_frame_equal(
+            delay_table(cases_from_store(postgres, "nord"), "service")[columns],
+            delay_table(cases_from_store(sqlite, "nord"), "service")[columns],
+        )
+        tables = store_tables(postgres, "nord")
+        assert len(tables["requests"]) == len(store_tables(sqlite, "nord")["requests"])
+        engine.dispose()
+    finally:
+        databases.close()
