@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import pandas as pd
 import pytest
@@ -55,3 +56,17 @@ def test_features_build_on_spark_writes_the_same_rows_for_a_period(small_territo
     times = expected["requested_datetime"]
     assert times.min() >= dt.datetime(2025, 3, 1) and times.max() < dt.datetime(2025, 5, 1)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_without_pyspark_the_spark_engine_says_how_to_install_it(
+    small_territory_dir, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # what `import pyspark` finds: nothing
+    result = runner.invoke(
+        app,
+        ["features", "build", "--data", str(small_territory_dir), "--engine", "spark",
+         "--out", str(tmp_path / "features.parquet")],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "pip install 'aiguillage[spark]'" in result.output
+    assert not (tmp_path / "features.parquet").exists()
