@@ -31,6 +31,7 @@ REPORT_CSP = (
     "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
     "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; frame-ancestors 'none'"
 )
+PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 PAGE_STYLE = (
     "body{font-family:sans-serif;margin:2rem;color:#1e1e1e}table{border-collapse:collapse}"
     "td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}"
@@ -77,7 +78,7 @@ def _page(rows: list[dict], alerts: list[dict]) -> str:
         f"<title>Surveillance des modèles</title><style>{PAGE_STYLE}</style></head><body>"
         "<h1>Surveillance des modèles</h1>"
         f"<h2>Alertes en cours</h2><ul>{items or '<li>Aucune alerte.</li>'}</ul>"
-        "<h2>Exécutions</h2><table><thead><tr><th>Date</th><th>Fenêtre</th><th>Demandes</th>"
+        "<h2>Exécutions</h2><table><thead><tr><th>Date (UTC)</th><th>Fenêtre</th><th>Demandes</th>"
         f"<th>Statut</th>{header}</tr></thead><tbody>{body}</tbody></table>"
         "</body></html>"
     )
@@ -90,7 +91,8 @@ def _page(rows: list[dict], alerts: list[dict]) -> str:
     responses=AUTH_ERRORS,
 )
 def monitoring_page(state: State, _: ModelReader) -> HTMLResponse:
-    return HTMLResponse(_page(runs(state.store), open_alerts(state.store)))
+    page = _page(runs(state.store), open_alerts(state.store))
+    return HTMLResponse(page, headers={"Content-Security-Policy": PAGE_CSP})
 
 
 @router.get(

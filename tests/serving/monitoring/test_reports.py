@@ -85,6 +85,7 @@ def test_monitoring_pages_for_data_scientists(full_run, make_service, monitor_se
     service = make_service(monitor_settings(folder))
     page = service.client.get("/monitoring", headers=service.headers("data_scientist"))
     assert page.status_code == 200 and "Surveillance des modèles" in page.text
+    assert "style-src 'unsafe-inline'" in page.headers["content-security-policy"]
     link = f"/monitoring/{result.run_id}/data_drift.html"
     assert link in page.text and "Dérive des caractéristiques" in page.text
     report = service.client.get(link, headers=service.headers("data_scientist"))
