@@ -26,29 +26,23 @@ from serving.store import Store
 
 DAY = pd.Timedelta(days=1)
 UNKNOWN = "non renseigné"
-# Columns of a Cases frame (``text`` only when motives are wanted).
-COLUMNS = (
-    "service",
-    "agency",
-    "channel",
-    "motive",
-    "month",
-    "requested",
-    "first_response_days",
-    "closing_days",
-    "answer_days",
-    "late",
-    "open",
-    "reassignments",
-    "initial_service",
-    "complaint",
-    "territory",
-)
+
+
+def service_label(code: str) -> str:
+    """The French label of one of our services; an export's codes stay as they are. (Not
+    ``serving.intake.service_label``: importing the intake imports the scoring stack and
+    MLflow, which the report loads only when it routes, in the background.)"""
+    return SERVICE_LABELS.get(code, code)
 
 
 @dataclass(frozen=True)
 class Cases:
-    """Requests as the views read them, plus the time the data stops (its horizon)."""
+    """Requests as the views read them, plus the time the data stops (its horizon).
+
+    ``frame`` columns: service, agency, channel, motive, month (categoricals), requested,
+    first_response_days, closing_days, answer_days (the first response, else the
+    closing), late (1, 0, or NaN without deadline), open, reassignments,
+    initial_service, complaint, territory, and text when motives are wanted."""
 
     frame: pd.DataFrame
     horizon: pd.Timestamp
@@ -58,11 +52,6 @@ class Cases:
     has_reassignments: bool
     has_complaints: bool
     has_first_response: bool
-
-
-def service_label(code: str) -> str:
-    """The French label of one of our services; an export's own codes stay as they are."""
-    return SERVICE_LABELS.get(code, code)
 
 
 def month_labels(times: pd.Series) -> pd.Categorical:

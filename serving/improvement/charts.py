@@ -28,6 +28,11 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
+def _shown(groups: int) -> str:
+    """What a chart limited to MAX_ROWS groups says of it."""
+    return f"\n(les {MAX_ROWS} plus sollicités sur {groups})" if groups > MAX_ROWS else ""
+
+
 def _month_ticks(axis, months: list[str]) -> None:
     step = max(1, len(months) // 12)
     axis.set_xticks(range(0, len(months), step))
@@ -66,7 +71,8 @@ def wait_heatmap(waits: pd.DataFrame, episodes: pd.DataFrame, by: str = "service
             )
         )
     figure.colorbar(image, ax=axis, label="délai médian de réponse (jours)")
-    axis.set_title("Délai médian de réponse par service et par mois (cadres : goulets)")
+    title = "Délai médian de réponse par service et par mois (cadres : goulets)"
+    axis.set_title(title + _shown(len(volume)))
     return _png(figure)
 
 
@@ -92,7 +98,7 @@ def share_bars(table: pd.DataFrame, column: str, title: str, by: str = "service"
     axis = figure.subplots()
     axis.barh([service_label(str(s)) for s in data[by]], 100 * data[column].to_numpy())
     axis.set_xlabel("%")
-    axis.set_title(title)
+    axis.set_title(title + _shown(len(table)))
     axis.tick_params(axis="y", labelsize=8)
     return _png(figure)
 
@@ -109,7 +115,7 @@ def reassignment_bars(per_service: pd.DataFrame) -> bytes:
         capsize=3,
     )
     axis.set_xlabel("jours ajoutés par réaffectation (intervalle à 95 %)")
-    axis.set_title("Coût d'une réaffectation sur le délai de réponse")
+    axis.set_title("Coût d'une réaffectation sur le délai de réponse" + _shown(len(per_service)))
     axis.tick_params(axis="y", labelsize=8)
     return _png(figure)
 

@@ -11,6 +11,7 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -27,7 +28,9 @@ from serving.improvement.delays import (
 )
 from serving.improvement.motives import Motives, MotiveSettings, cluster_motives
 from serving.improvement.routing import RoutingGain, routing_gain
-from serving.models import RouterModel
+
+if TYPE_CHECKING:  # the scoring stack (MLflow) is imported only when a router is loaded
+    from serving.models import RouterModel
 
 # What managers read: French column names, in CSV files and HTML tables alike.
 COLUMN_LABELS = {

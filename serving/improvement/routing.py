@@ -17,23 +17,23 @@ replicate; intervals are the 2.5 and 97.5 percentiles.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from mlflow import MlflowClient
 from sqlalchemy import select
 
 from features.build import batch_features, model_inputs
 from features.decisions import route
 from serving import db
 from serving.improvement.delays import ReassignmentCost
-from serving.models import RouterModel, load_router
 from serving.store import Store, typed_frame
 
-log = logging.getLogger("aiguillage.improvement")
+if TYPE_CHECKING:  # the scoring stack (MLflow) is imported only when a router is loaded
+    from serving.models import RouterModel
+
 TABLES = ("households", "requests", "accompaniment_events")
 
 
@@ -81,7 +81,10 @@ def load_champion_router(tracking_uri: str, alias: str = "champion") -> RouterMo
     """The router the alias names, loaded as serving loads it. A SQLite registry that does
     not exist is an error, not a new empty registry."""
     import mlflow
+    from mlflow import MlflowClient
     from sqlalchemy import make_url
+
+    from serving.models import load_router
 
     if tracking_uri.startswith("sqlite:"):
         path = make_url(tracking_uri).database
