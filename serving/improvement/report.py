@@ -63,7 +63,7 @@ COLUMN_LABELS = {
     "ratio": "rapport au niveau habituel",
     "extra_days": "jours de plus",
     "usual_late_share": "part hors délai habituelle",
-    "z": "écart robuste (z)",
+    "z": "significativité (z)",
     "cluster": "groupe",
     "label": "motif (termes principaux)",
     "terms": "termes",
