@@ -70,9 +70,13 @@ def wait_heatmap(waits: pd.DataFrame, episodes: pd.DataFrame, by: str = "service
                 (first - 0.5, row - 0.5), episode.months, 1, fill=False, edgecolor="navy", lw=2
             )
         )
-    figure.colorbar(image, ax=axis, label="délai médian de réponse (jours)")
+    figure.colorbar(image, ax=axis, label="jours (médiane)")
     title = "Délai médian de réponse par service et par mois (cadres : goulets)"
-    axis.set_title(title + _shown(len(volume)))
+    if len(volume) > MAX_ROWS:
+        title += (
+            f"\n({MAX_ROWS} sur {len(volume)} : ceux qui ont un goulet, puis les plus sollicités)"
+        )
+    axis.set_title(title)
     return _png(figure)
 
 
