@@ -117,3 +117,42 @@ def test_monitoring_pages_for_data_scientists(full_run, make_service, monitor_se
     assert float(gauges["aiguillage_monitoring_open_alerts"]) == 1.0
     assert 0 <= float(gauges["aiguillage_monitoring_seconds_since_last_run"]) < 3600
     assert gauges["aiguillage_monitoring_override_rate"] == "NaN"  # no review yet
+
+
+def test_a_report_renders_in_chromium_under_its_policy(full_run, make_service, monitor_settings):
+    """The report as the service sends it (body and Content-Security-Policy), opened in a
+    real Chromium: Evidently's viewer runs, nothing is blocked."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    result, _, _, folder = full_run
+    service = make_service(monitor_settings(folder))
+    answer = service.client.get(
+        f"/monitoring/{result.run_id}/data_drift.html", headers=service.headers("data_scientist")
+    )
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is not installed: `apt-get install chromium` (.ci/run does it)")
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable)
+        page = browser.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.route(
+            "http://aiguillage.test/**",
+            lambda route: route.fulfill(
+                body=answer.content,
+                headers={
+                    "content-type": answer.headers["content-type"],
+                    "content-security-policy": answer.headers["content-security-policy"],
+                },
+            ),
+        )
+        page.goto("http://aiguillage.test/report.html")
+        page.get_by_text("Drifted Columns").first.wait_for(timeout=15_000)
+        text = page.inner_text("body")
+        browser.close()
+    assert not errors, errors
+    assert "Dataset Drift is detected" in text and "of 94" in text  # the column table
