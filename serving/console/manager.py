@@ -16,8 +16,9 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import urlencode
 
+import pandas as pd
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
@@ -62,24 +63,63 @@ class _Entry:
     made_at: float
 
 
+class BadPeriodError(Exception):
+    """Dates of the routing period that do not read, or in the wrong order."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the page shows: a territory (admins only choose) and the routing period."""
+
+    territoire: str | None = None
+    du: str | None = None
+    au: str | None = None
+
+    @property
+    def period(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        if not self.du and not self.au:
+            return None
+        try:
+            start, end = pd.Timestamp(self.du), pd.Timestamp(self.au)
+        except (TypeError, ValueError):
+            raise BadPeriodError from None
+        if pd.isna(start) or pd.isna(end) or start >= end:
+            raise BadPeriodError
+        return start, end
+
+    @property
+    def query(self) -> str:
+        """The same choice for the page's charts and downloads."""
+        given = {k: v for k, v in vars(self).items() if v}
+        return f"?{urlencode(given)}" if given else ""
+
+
+def _choice(territoire: str | None = None, du: str | None = None, au: str | None = None):
+    return Choice(territoire, du, au)
+
+
+Chosen = Annotated[Choice, Depends(_choice)]
+
+
 class ReportCache:
-    """Reports per territory, rebuilt after ``seconds``; one build at a time."""
+    """Reports per territory and period, rebuilt after ``seconds``; one build at a time."""
 
     def __init__(self, seconds: float = CACHE_SECONDS):
         self.seconds = seconds
-        self._entries: dict[str | None, _Entry] = {}
+        self._entries: dict[tuple, _Entry] = {}
         self._lock = threading.Lock()
 
-    def get(self, state: ServiceState, territory: str | None) -> ImprovementReport:
+    def get(self, state: ServiceState, territory: str | None, period) -> ImprovementReport:
+        key = (territory, period)
         with self._lock:
-            entry = self._entries.get(territory)
+            entry = self._entries.get(key)
             if entry is None or time.monotonic() - entry.made_at > self.seconds:
-                entry = _Entry(_build(state, territory), time.monotonic())
-                self._entries[territory] = entry
+                entry = _Entry(_build(state, territory, period), time.monotonic())
+                self._entries[key] = entry
             return entry.report
 
 
-def _build(state: ServiceState, territory: str | None) -> ImprovementReport:
+def _build(state: ServiceState, territory: str | None, period) -> ImprovementReport:
     router = state.models.current.router
     inputs = from_store(state.store, territory, tables=router is not None)
     if inputs.cases.frame.empty:
@@ -91,6 +131,7 @@ def _build(state: ServiceState, territory: str | None) -> ImprovementReport:
         tables=inputs.tables,
         router=router,
         router_problem=problem,
+        period=period,
     )
 
 
@@ -101,21 +142,18 @@ def _territory(session: Session, chosen: str | None) -> str | None:
     return session.principal.territory
 
 
-def _report(request: Request, session: Session, chosen: str | None):
+def _report(request: Request, session: Session, choice: Choice):
     cache: ReportCache = request.app.state.improvement_reports
+    territory = _territory(session, choice.territoire)
     try:
-        return cache.get(request.app.state.service, _territory(session, chosen))
+        return cache.get(request.app.state.service, territory, choice.period)
     except LookupError:
         return None
 
 
-def _suffix(chosen: str | None) -> str:
-    return f"?territoire={quote(chosen)}" if chosen else ""
-
-
 @router.get("", response_class=HTMLResponse)
-def manager_page(request: Request, session: Manager, territoire: str | None = None):
-    report = _report(request, session, territoire)
+def manager_page(request: Request, session: Manager, choice: Chosen):
+    report = _report(request, session, choice)
     if report is None:
         context = {
             "session": session,
@@ -123,7 +161,7 @@ def manager_page(request: Request, session: Manager, territoire: str | None = No
             "message": "Aucune demande enregistrée pour ce territoire.",
         }
         return page(request, "message.html", context, status_code=404)
-    suffix = _suffix(territoire)
+    suffix = choice.query
     body = render_body(report, lambda name, _png: f"{HOME}/graphiques/{name}.png{suffix}")
     downloads = [
         {"title": TABLE_TITLES[name], "href": f"{HOME}/export/{name}.csv{suffix}"}
@@ -135,21 +173,23 @@ def manager_page(request: Request, session: Manager, territoire: str | None = No
         "body": Markup(body),  # rendered by our own autoescaping environment
         "downloads": downloads,
         "standalone": f"{HOME}/rapport.html{suffix}",
+        "choice": choice,
+        "routing": report.routing,
     }
     return page(request, "manager.html", context)
 
 
 @router.get("/graphiques/{name}.png")
-def chart(request: Request, session: Manager, name: str, territoire: str | None = None):
-    report = _report(request, session, territoire)
+def chart(request: Request, session: Manager, name: str, choice: Chosen):
+    report = _report(request, session, choice)
     if report is None or name not in report.charts:
         return Response(status_code=404)
     return Response(report.charts[name], media_type="image/png")
 
 
 @router.get("/export/{name}.csv")
-def export(request: Request, session: Manager, name: str, territoire: str | None = None):
-    report = _report(request, session, territoire)
+def export(request: Request, session: Manager, name: str, choice: Chosen):
+    report = _report(request, session, choice)
     if report is None or name not in report.tables:
         return Response(status_code=404)
     buffer = io.StringIO()
@@ -164,8 +204,8 @@ def export(request: Request, session: Manager, name: str, territoire: str | None
 
 
 @router.get("/rapport.html")
-def standalone(request: Request, session: Manager, territoire: str | None = None):
-    report = _report(request, session, territoire)
+def standalone(request: Request, session: Manager, choice: Chosen):
+    report = _report(request, session, choice)
     if report is None:
         return Response(status_code=404)
     return Response(
@@ -173,6 +213,14 @@ def standalone(request: Request, session: Manager, territoire: str | None = None
         media_type="text/html; charset=utf-8",
         headers={"content-disposition": 'attachment; filename="amelioration-continue.html"'},
     )
+
+
+async def _bad_period(request: Request, error: BadPeriodError):
+    context = {
+        "title": "Période invalide",
+        "message": "Indiquez deux dates (jj/mm/aaaa), la première avant la seconde.",
+    }
+    return page(request, "message.html", context, status_code=422)
 
 
 async def _not_a_manager(request: Request, error: NotAManagerError):
@@ -188,3 +236,4 @@ def install(app: FastAPI) -> None:
     app.state.improvement_reports = ReportCache()
     app.include_router(router)
     app.add_exception_handler(NotAManagerError, _not_a_manager)
+    app.add_exception_handler(BadPeriodError, _bad_period)

@@ -115,3 +115,18 @@ def test_other_roles_are_refused(site):
     # A manager's session does not open the social workers' queue.
     queue = manager.get("/console/demandes", follow_redirects=True)
     assert queue.url.path == "/console/connexion"
+
+
+def test_the_routing_period_is_chosen_on_the_page(site):
+    _, _, _, manager, answer = site
+    assert 'name="du"' in answer.text and 'name="au"' in answer.text
+    chosen = manager.get(HOME, params={"du": "2025-03-01", "au": "2025-05-01"})
+    assert chosen.status_code == 200
+    assert "Du 01/03/2025 au 01/05/2025" in chosen.text
+    assert "du=2025-03-01&amp;au=2025-05-01" in chosen.text  # charts and downloads follow
+    routing = manager.get(
+        f"{HOME}/export/routing.csv", params={"du": "2025-03-01", "au": "2025-05-01"}
+    )
+    assert routing.status_code == 200 and "réaffectations évitées" in routing.text
+    for bad in ({"du": "2025-05-01", "au": "2025-03-01"}, {"du": "hier", "au": "2025-03-01"}):
+        assert manager.get(HOME, params=bad).status_code == 422
