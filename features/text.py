@@ -33,12 +33,9 @@ check on arbitrary text.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from types import MappingProxyType
 from typing import overload
@@ -401,28 +398,7 @@ def normalise_texts(texts: Iterable[str]) -> list[str]: ...
 def normalise_texts(texts):
     """Normalise a batch: a list for an iterable, a Series (same index) for a Series.
 
-    The result is exactly ``normalise_text`` applied to each element. Large batches are
-    spread over one process per core: the work is Python, which one process runs on one
-    core at a time."""
+    The result is exactly ``normalise_text`` applied to each element."""
     if isinstance(texts, pd.Series):
-        return pd.Series(_normalise_all(list(texts)), index=texts.index, name=texts.name)
-    return _normalise_all(list(texts))
-
-
-PARALLEL_MIN = 50_000  # texts: below this, starting processes costs more than it saves
-
-
-def _normalise_serially(texts: list[str]) -> list[str]:
+        return pd.Series([normalise_text(t) for t in texts], index=texts.index, name=texts.name)
     return [normalise_text(t) for t in texts]
-
-
-def _normalise_all(texts: list[str]) -> list[str]:
-    workers = os.cpu_count() or 1
-    if len(texts) < PARALLEL_MIN or workers < 2 or multiprocessing.current_process().daemon:
-        return _normalise_serially(texts)
-    size = -(-len(texts) // (4 * workers))  # a few chunks per process, for balance
-    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
-    # Spawned, not forked: the caller may hold threads (pyarrow's, ours) and gigabytes.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return [t for part in pool.map(_normalise_serially, chunks) for t in part]

@@ -222,32 +222,3 @@ def test_fast_enough() -> None:
     normalise_texts(texts)
     # About 0.5 s on a laptop; the bound only catches a pathological regression.
     assert time.perf_counter() - start < 5
-
-
-def test_a_large_batch_spread_over_processes_gives_the_serial_result(monkeypatch) -> None:
-    """Above PARALLEL_MIN texts, normalise_texts uses one process per core; lowered here
-    so that the test stays small."""
-    import os
-
-    import features.text
-
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("one core: normalise_texts never starts processes here")
-    texts = [
-        f"Bonjour, j'ai {i} € de loyer impayé, RDV lundi prochain au 06 12 34 56 {i % 100:02d}"
-        for i in range(3_000)
-    ]
-    monkeypatch.setattr(features.text, "PARALLEL_MIN", 1_000)
-    started = {"processes": 0}
-    original = features.text.ProcessPoolExecutor
-
-    def counting(*args, **kwargs):
-        started["processes"] += 1
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(features.text, "ProcessPoolExecutor", counting)
-    parallel = normalise_texts(texts)
-    assert started["processes"] == 1  # the pool did run
-    assert parallel == [normalise_text(t) for t in texts]
-    series = normalise_texts(pd.Series(texts, index=range(10, 3_010)))
-    assert series.index[0] == 10 and series.tolist() == parallel
