@@ -171,23 +171,23 @@ class LoadedModels:
         )
 
     def predict(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Router probabilities, calibrated risks and TreeSHAP contributions. The risk side
-        runs in a second thread beside the router: the router's text analysis is Python
-        (it holds the GIL), LightGBM's prediction and TreeSHAP are not (they release it),
-        so the two share two cores rather than taking turns on one."""
+        """Router probabilities, calibrated risks and TreeSHAP contributions. TreeSHAP runs
+        in a second thread beside the router: the router's text analysis is Python (it
+        holds the GIL), LightGBM's TreeSHAP is not (it releases it), so the two share two
+        cores rather than taking turns on one. The risk's other steps are Python too: they
+        run first, alone, rather than fight the router for the GIL."""
         models = self.registered
+        risk = np.asarray(self.risk.predict(model_inputs(frame, RISK_FEATURES)))[:, 1]
+        fitted = explainer(self.risk, models)
+        encoded = fitted.encoded(frame)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            risk_side = pool.submit(self._risk, frame)
+            # One thread: the other core is the router's.
+            contributions = pool.submit(fitted.encoded_contributions, encoded, 1)
             probabilities = np.asarray(
                 self.router.predict(model_inputs(frame, models.router_features)),
                 dtype=np.float64,
             )
-            risk, contributions = risk_side.result()
-        return probabilities, risk, contributions
-
-    def _risk(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        risk = np.asarray(self.risk.predict(model_inputs(frame, RISK_FEATURES)))[:, 1]
-        return risk, explainer(self.risk, self.registered).contributions(frame)
+            return probabilities, risk, contributions.result()
 
     def score(self, frame: pd.DataFrame) -> pd.DataFrame:
         return answers(frame, *self.predict(frame), self.registered)

@@ -48,8 +48,13 @@ class FittedRisk:
     def contributions(self, frame: pd.DataFrame) -> np.ndarray:
         """Exact TreeSHAP contributions (log-odds) of the uncalibrated LightGBM model, one
         column per ENCODED_FEATURES name plus the bias."""
+        return self.encoded_contributions(self.encoded(frame))
+
+    def encoded_contributions(self, encoded: np.ndarray, threads: int = 0) -> np.ndarray:
+        """``contributions`` of inputs already ``encoded``: LightGBM's own work, which
+        releases the GIL while it runs, on ``threads`` threads (0: LightGBM's default)."""
         booster = self.pipeline.named_steps["model"].booster_
-        return booster.predict(self.encoded(frame), pred_contrib=True)
+        return booster.predict(encoded, pred_contrib=True, num_threads=threads)
 
 
 def risk_inputs(frame: pd.DataFrame) -> pd.DataFrame:
