@@ -8,9 +8,7 @@ categoricals with fixed vocabularies, and the request's keys in front.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,11 +52,9 @@ def batch_features(
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[int], None] | None = None,
     history: History | None = None,
-    threads: int | None = None,
 ) -> pd.DataFrame:
     """One row per request received in [start, end), each as of its own arrival, in the
-    order of the requests table; ``chunk`` rows at a time, on ``threads`` threads (one per
-    core by default)."""
+    order of the requests table, ``chunk`` rows at a time."""
     history = history or History.from_tables(
         tables["households"], tables["requests"], tables["accompaniment_events"]
     )
@@ -75,25 +71,18 @@ def batch_features(
     description = selected["description"].to_numpy(dtype=object)
     # Queries sorted by household and time make every binary search cache-friendly.
     order = np.lexsort((time, household))
-    chunks = [order[lo : lo + chunk] for lo in range(0, max(len(order), 1), chunk)]
-
-    def part(rows: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        queries = Queries(household[rows], time[rows], channel[rows], description[rows])
-        return rows, compute(history, queries)
-
     values: dict[str, np.ndarray] = {}
-    # Chunks side by side (numpy's searches, sorts and reductions release the GIL), as many
-    # at a time as threads: each chunk's columns are held until copied into place.
-    workers = threads or os.cpu_count() or 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for lo in range(0, len(chunks), workers):
-            for rows, computed in pool.map(part, chunks[lo : lo + workers]):
-                for name, array in computed.items():
-                    if name not in values:  # written in place: no concatenated copy
-                        values[name] = np.empty(len(order), dtype=array.dtype)
-                    values[name][rows] = array
-                if progress:
-                    progress(len(rows))
+    for lo in range(0, max(len(order), 1), chunk):
+        rows = order[lo : lo + chunk]
+        part = compute(
+            history, Queries(household[rows], time[rows], channel[rows], description[rows])
+        )
+        for name, array in part.items():
+            if name not in values:  # written in place: no concatenated copy
+                values[name] = np.empty(len(order), dtype=array.dtype)
+            values[name][rows] = array
+        if progress:
+            progress(len(rows))
     keys = {
         "service_request_id": selected["service_request_id"].to_numpy(dtype=object),
         "household_id": selected["household_id"].to_numpy(dtype=object),

@@ -364,10 +364,10 @@ def test_model_input_values_are_model_inputs_without_a_frame(small_territory, ba
 
 
 def test_side_by_side_building_and_chunks_give_the_same_frame(small_territory, batch, monkeypatch):
-    """Large territories build their tables side by side and compute chunks on several
-    threads: lowered thresholds make the small territory take those paths."""
+    """Large territories build their tables side by side and compute in chunks: lowered
+    thresholds make the small territory take those paths."""
     import features.history
 
     monkeypatch.setattr(features.history, "PARALLEL_ROWS", 0)
-    frame = batch_features(small_territory.tables(), chunk=700, threads=2)
+    frame = batch_features(small_territory.tables(), chunk=700)
     pd.testing.assert_frame_equal(frame, batch)
