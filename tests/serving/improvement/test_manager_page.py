@@ -68,6 +68,9 @@ def test_a_manager_lands_on_the_page_with_its_charts(site):
         assert image.content.startswith(b"\x89PNG\r\n\x1a\n")
     assert "Ce que changerait l&#39;aiguillage automatique" in answer.text
     assert IDS.findall(answer.text) == []
+    # Its navigation offers its own page, not the social workers' queue it cannot open.
+    assert 'href="/console/pilotage">Pilotage</a>' in answer.text
+    assert 'href="/console/demandes"' not in answer.text
 
 
 def test_csv_exports_hold_the_territory_only(site):
