@@ -8,14 +8,13 @@ still answered: routed to the general desk and marked unscored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import sklearn
 
 from features.build import LiveRequest, decoded, model_input_values, online_values
-from features.decisions import Reason, Route, band, explicit_urgency, reasons, route
+from features.decisions import Reason, Route, RowValues, band, explicit_urgency, reasons, route
 from features.history import History, Table
 from features.vocabulary import GENERAL_DESK
 from serving.models import ModelSet
@@ -41,23 +40,6 @@ class Answer:
 
 def _unrouted(n: int) -> list[Route]:
     return [Route(GENERAL_DESK, 0.0, True, ()) for _ in range(n)]
-
-
-class _RowValues(Mapping):
-    """One row's feature values (as a feature frame holds them), read only for the
-    features a reason names."""
-
-    def __init__(self, values: dict[str, np.ndarray], row: int):
-        self.values, self.row = values, row
-
-    def __getitem__(self, name: str) -> object:
-        return decoded(self.values, name)[self.row]
-
-    def __iter__(self):
-        return iter(self.values)
-
-    def __len__(self) -> int:
-        return len(self.values)
 
 
 def score(live: list[LiveRequest], tables: dict[str, Table], models: ModelSet) -> list[Answer]:
@@ -89,12 +71,14 @@ def _score(live: list[LiveRequest], tables: dict[str, Table], models: ModelSet) 
             model_input_values(values, risk_model.encoded_features)
         )
         bands = band(risk, risk_model.band_cutoffs, urgent)
+        # The values reasons quote, as a feature frame holds them, each column decoded once.
+        shown = {name: decoded(values, name) for name in risk_model.encoded_features}
         explained = [
             tuple(
                 reasons(
                     contributions[i],
                     risk_model.encoded_features,
-                    _RowValues(values, i),
+                    RowValues(shown, i),
                     top=TOP_REASONS,
                 )
             )

@@ -22,7 +22,7 @@ import pandas as pd
 from mlflow import MlflowClient
 
 from features.build import KEY_COLUMNS, model_inputs
-from features.decisions import band, explicit_urgency, reasons, route
+from features.decisions import RowValues, band, explicit_urgency, reasons, route
 from features.registry import FEATURE_NAMES
 from training.config import RISK_MODEL, ROUTER_MODEL
 from training.risk import ENCODED_FEATURES, RISK_FEATURES, FittedRisk
@@ -93,22 +93,6 @@ def registered_models(alias: str = CHAMPION, client: MlflowClient | None = None)
     )
 
 
-class _Row(Mapping):
-    """One row's feature values, read only for the features a reason names."""
-
-    def __init__(self, columns: Mapping[str, np.ndarray], row: int):
-        self.columns, self.row = columns, row
-
-    def __getitem__(self, name: str) -> object:
-        return self.columns[name][self.row]
-
-    def __iter__(self):
-        return iter(self.columns)
-
-    def __len__(self) -> int:
-        return len(self.columns)
-
-
 def answers(
     frame: pd.DataFrame,
     probabilities: np.ndarray,
@@ -123,7 +107,7 @@ def answers(
     explained = [
         [
             {"feature": r.feature, "contribution": r.contribution, "text": r.text}
-            for r in reasons(contributions[i], ENCODED_FEATURES, _Row(values, i), TOP_REASONS)
+            for r in reasons(contributions[i], ENCODED_FEATURES, RowValues(values, i), TOP_REASONS)
         ]
         for i in range(len(frame))
     ]
