@@ -65,10 +65,16 @@ HISTORY_COLUMNS = {
     ),
     "accompaniment_events": ("household_id", "occurred_at", "recorded_at", "kind", "amount"),
 }
+# A store may keep each request's text reading (needs mask, stated amount; see
+# features.signals.READING_VERSION): a requests table with these columns needs the text only
+# of rows whose reading is missing (NaN needs), and those are read as the history is built.
+STORED_READINGS = ("text_needs", "text_amount")
 
 
 def to_seconds(values) -> np.ndarray:
     """Datetimes (any unit, NaT allowed) as int64 seconds since 1970; NaT -> NEVER."""
+    if not isinstance(values, pd.Series | pd.Index | np.ndarray):
+        values = pd.DatetimeIndex(values)  # Python datetimes: 20 times faster than numpy's
     array = np.asarray(values, dtype="datetime64[s]")
     seconds = array.astype(np.int64)
     return np.where(np.isnat(array), NEVER, seconds)
@@ -306,15 +312,29 @@ def _household_arrays(households: Table, position: np.ndarray, n_known: int) -> 
     return HouseholdArrays(categories, children, flags)
 
 
+def _text_readings(requests: Table) -> tuple[TextSignals, np.ndarray, np.ndarray]:
+    """The texts' readings (needs masks, amounts with NaN for none), each request's own:
+    read here, or as the store kept them (STORED_READINGS)."""
+    if STORED_READINGS[0] not in requests:
+        texts, position = TextSignals.build(requests["description"])
+        return texts, texts.needs[position], texts.amount[position]
+    needs = floats(requests["text_needs"])
+    amount = floats(requests["text_amount"])
+    unread = np.isnan(needs)
+    texts, position = TextSignals.build(_objects(requests["description"])[unread])
+    needs[unread], amount[unread] = texts.needs[position], texts.amount[position]
+    return texts, needs.astype(np.uint8), amount
+
+
 def _request_arrays(requests: Table, household: np.ndarray) -> RequestArrays:
     arrival = to_seconds(requests["requested_datetime"])
-    texts, position = TextSignals.build(requests["description"])
-    amount = np.nan_to_num(texts.amount[position], nan=0.0)
+    texts, needs, amount = _text_readings(requests)
+    amount = np.nan_to_num(amount, nan=0.0)
     # Among requests of the same instant, the largest amount last.
     by_arrival, order = SortedTimes.build(household, arrival, amount)
     assigned = to_seconds(requests["assigned_datetime"])[order]
     service = codes(requests["initial_service_code"], SERVICES)[order]
-    needs = texts.needs[position][order]
+    needs = needs[order]
     amount = amount[order]
     spoke = needs > 0
     by_need = SortedTimes(

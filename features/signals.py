@@ -15,8 +15,11 @@ the largest sum of euros written in it, "450 €", "1 250 euros", "620e", "80,50
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
@@ -194,3 +197,20 @@ def read_texts(raw_texts: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.nd
     if not len(normalised):
         return normalised, np.zeros(0, dtype=np.uint8), np.zeros(0)
     return normalised, need_mask(need_signals(normalised)), stated_amounts(raw_texts)
+
+
+def _reading_version() -> str:
+    """The identity of the reading code: a digest of the two modules that read texts.
+
+    A reading kept with a stored request (by the scoring service) is reused only while the
+    code that made it is unchanged; any edit to normalisation, lexicons or amounts makes
+    stored readings stale, and their texts are read again."""
+    from features import text
+
+    digest = hashlib.sha256()
+    for module in (text, sys.modules[__name__]):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+READING_VERSION = _reading_version()

@@ -97,6 +97,23 @@ accompaniment_events = Table(
     Index("ix_events_household_time", "household_id", "occurred_at"),
 )
 
+# What each request's text says, as read when it was stored (features.signals.read_texts):
+# the history of later requests reuses it instead of reading past texts again. A reading
+# made by another version of the reading code (``version``) is ignored and redone.
+text_readings = Table(
+    "text_readings",
+    metadata,
+    Column(
+        "service_request_id",
+        ID,
+        ForeignKey("requests.service_request_id"),
+        primary_key=True,
+    ),
+    Column("needs", Integer, nullable=False),  # bit mask over features.signals.NEEDS
+    Column("amount", Float),  # euros stated, NULL for none
+    Column("version", String(16), nullable=False),
+)
+
 predictions = Table(
     "predictions",
     metadata,

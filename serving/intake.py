@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from features.build import LiveRequest
 from features.decisions import BAND_DEADLINE_HOURS
 from features.pseudonym import pseudonymise
+from features.signals import READING_VERSION
 from features.vocabulary import GENERAL_DESK, GENERAL_DESK_LABEL, SERVICE_LABELS
 from serving.models import ModelHolder, ModelSet
 from serving.schemas import (
@@ -178,9 +179,18 @@ def _live(row: dict) -> LiveRequest:
     )
 
 
-def _merged(writes) -> tuple[list, list, list, list]:
+def _merged(writes) -> tuple[list, ...]:
     """Several submissions' writes as one transaction's."""
-    return tuple([item for w in writes for item in w[k]] for k in range(1, 5))
+    return tuple([item for w in writes for item in w[k]] for k in range(1, len(writes[0])))
+
+
+def _reading_row(request_id: str, answer: Answer) -> dict:
+    return {
+        "service_request_id": request_id,
+        "needs": answer.text_needs,
+        "amount": answer.text_amount,
+        "version": READING_VERSION,
+    }
 
 
 @dataclass
@@ -198,8 +208,8 @@ class Intake:
     def _score(self, live: list[LiveRequest], rows: list[dict], models: ModelSet):
         tables = self.store.history_columns(r.household_id for r in live)
         requests = tables["requests"]  # the live requests join their households' history
-        for name, column in requests.items():
-            requests[name] = (*column, *(row[name] for row in rows))
+        for name, column in requests.items():  # live texts are read with the history
+            requests[name] = (*column, *(row.get(name) for row in rows))
         try:
             return score(live, tables, models)
         except Exception as error:  # never lose a request: store it unscored
@@ -289,7 +299,8 @@ class Intake:
 
     def _writes(self, pending: _Pending, answers: list[Answer]):
         """The answers of one submission, and what storing it writes: request rows,
-        predictions, audit rows and the idempotency record (as lists)."""
+        predictions, audit rows, the idempotency record and the texts' readings (as
+        lists, in the order of Store.save_scored_requests)."""
         s, rows = pending.submission, pending.rows
         ids = [row["service_request_id"] for row in rows]
         out = [answer_model(i, row, a) for i, row, a in zip(ids, rows, answers, strict=True)]
@@ -311,7 +322,12 @@ class Intake:
                     "created_at": utcnow(),
                 }
             )
-        return out, rows, predictions, audit, idempotency
+        readings = [
+            _reading_row(i, a)
+            for i, a in zip(ids, answers, strict=True)
+            if a.text_needs is not None
+        ]
+        return out, rows, predictions, audit, idempotency, readings
 
     def replay(self, principal: Principal, key: str, body_hash: str | None):
         """The stored answer of an earlier call with the same Idempotency-Key."""

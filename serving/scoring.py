@@ -16,6 +16,7 @@ import sklearn
 from features.build import LiveRequest, decoded, model_input_values, online_values
 from features.decisions import Reason, Route, RowValues, band, explicit_urgency, reasons, route
 from features.history import History, Table
+from features.signals import NEEDS, need_mask
 from features.vocabulary import GENERAL_DESK
 from serving.models import ModelSet
 
@@ -32,6 +33,9 @@ class Answer:
     unscored_reason: str | None
     router_version: str | None
     risk_version: str | None
+    # What the text says (features.signals), kept with the request for later histories.
+    text_needs: int | None = None
+    text_amount: float | None = None
 
     @property
     def scored(self) -> bool:
@@ -90,6 +94,8 @@ def _score(live: list[LiveRequest], tables: dict[str, Table], models: ModelSet) 
         explained = [()] * n
 
     missing = "; ".join(models.problems.values()) or None
+    needs = need_mask({need: values[f"need_{need}"] for need in NEEDS})
+    amounts = values["stated_amount"]
     return [
         Answer(
             route=routes[i],
@@ -100,6 +106,8 @@ def _score(live: list[LiveRequest], tables: dict[str, Table], models: ModelSet) 
             unscored_reason=missing,
             router_version=router.version if router else None,
             risk_version=risk_model.version if risk_model else None,
+            text_needs=int(needs[i]),
+            text_amount=None if np.isnan(amounts[i]) else float(amounts[i]),
         )
         for i in range(n)
     ]

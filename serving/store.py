@@ -12,11 +12,12 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, bindparam, func, insert, select, text, update
+from sqlalchemy import Engine, bindparam, case, func, insert, null, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from features.history import HISTORY_COLUMNS
+from features.signals import READING_VERSION, read_texts
 from serving import db
 
 CONTRACT_TABLES = {
@@ -25,13 +26,58 @@ CONTRACT_TABLES = {
     "accompaniment_events": db.accompaniment_events,
 }
 INSERT_CHUNK = 5_000
+HOUSEHOLDS_IN = bindparam("ids", expanding=True)
+
+
+def _requests_with_readings():
+    """A household's requests with the readings kept of their texts (STORED_READINGS): the
+    text itself is fetched only where no current reading was kept."""
+    r, t = db.requests, db.text_readings
+    current = t.c.version == READING_VERSION
+    columns = [
+        case((current, null()), else_=r.c.description).label(name)
+        if name == "description"
+        else r.c[name]
+        for name in HISTORY_COLUMNS["requests"]
+    ]
+    return (
+        select(
+            *columns,
+            case((current, t.c.needs)).label("text_needs"),
+            case((current, t.c.amount)).label("text_amount"),
+        )
+        .select_from(r.outerjoin(t, t.c.service_request_id == r.c.service_request_id))
+        .where(r.c.household_id.in_(HOUSEHOLDS_IN))
+    )
+
+
 # What a live request reads of its households' history, built once (see history_columns).
 HISTORY_READS = {
-    name: select(*(CONTRACT_TABLES[name].c[c] for c in names)).where(
-        CONTRACT_TABLES[name].c.household_id.in_(bindparam("ids", expanding=True))
-    )
-    for name, names in HISTORY_COLUMNS.items()
+    "households": select(*(db.households.c[c] for c in HISTORY_COLUMNS["households"])).where(
+        db.households.c.household_id.in_(HOUSEHOLDS_IN)
+    ),
+    "requests": _requests_with_readings(),
+    "accompaniment_events": select(
+        *(db.accompaniment_events.c[c] for c in HISTORY_COLUMNS["accompaniment_events"])
+    ).where(db.accompaniment_events.c.household_id.in_(HOUSEHOLDS_IN)),
 }
+
+
+def text_reading_rows(requests: pd.DataFrame) -> list[dict]:
+    """The readings of requests' texts, as text_readings rows (each distinct text read once)."""
+    position, distinct = pd.factorize(requests["description"].fillna(""))
+    _, needs, amount = read_texts(np.asarray(distinct, dtype=object))
+    return [
+        {
+            "service_request_id": i,
+            "needs": int(n),
+            "amount": None if np.isnan(a) else float(a),
+            "version": READING_VERSION,
+        }
+        for i, n, a in zip(
+            requests["service_request_id"], needs[position], amount[position], strict=True
+        )
+    ]
 
 
 def utcnow() -> dt.datetime:
@@ -95,8 +141,9 @@ class Store:
         ids = sorted({h for h in household_ids if h})
         out = {}
         with self.engine.connect() as connection:
-            for name, names in HISTORY_COLUMNS.items():
-                rows = connection.execute(HISTORY_READS[name], {"ids": ids}).all()
+            for name, statement in HISTORY_READS.items():
+                result = connection.execute(statement, {"ids": ids})
+                names, rows = tuple(result.keys()), result.all()
                 columns = tuple(zip(*rows, strict=True)) if rows else ((),) * len(names)
                 out[name] = dict(zip(names, columns, strict=True))
         return out
@@ -117,16 +164,19 @@ class Store:
         predictions: Sequence[dict],
         audit: Sequence[dict] = (),
         idempotency: Sequence[dict] = (),
+        readings: Sequence[dict] = (),
     ) -> bool:
-        """Requests, their predictions, the audit rows and the idempotency records in one
-        transaction. Returns False when an idempotency key was taken concurrently (nothing
-        is written then)."""
+        """Requests, their predictions, the audit rows, the idempotency records and the
+        readings of the texts in one transaction. Returns False when an idempotency key was
+        taken concurrently (nothing is written then)."""
         try:
             with self.engine.begin() as connection:
                 if idempotency:
                     connection.execute(insert(db.idempotency), list(idempotency))
                 connection.execute(insert(db.requests), list(requests))
                 connection.execute(insert(db.predictions), list(predictions))
+                if readings:
+                    connection.execute(insert(db.text_readings), list(readings))
                 if audit:
                     connection.execute(insert(db.audit_log), list(audit))
         except IntegrityError:
@@ -169,6 +219,9 @@ class Store:
                 for lo in range(0, len(records), INSERT_CHUNK):
                     connection.execute(insert(table), records[lo : lo + INSERT_CHUNK])
                 counts[name] = len(records)
+            readings = text_reading_rows(tables["requests"])
+            for lo in range(0, len(readings), INSERT_CHUNK):
+                connection.execute(insert(db.text_readings), readings[lo : lo + INSERT_CHUNK])
         return counts
 
     def audit(self, rows: Sequence[dict]) -> None:

@@ -145,6 +145,63 @@ def test_a_territory_reads_back_as_the_same_features(store, small_territory):
     pd.testing.assert_frame_equal(ours.drop(columns=numeric), theirs.drop(columns=numeric))
 
 
+def _history(columns: dict) -> object:
+    from features.history import History
+
+    return History.from_tables(
+        columns["households"], columns["requests"], columns["accompaniment_events"]
+    )
+
+
+def test_kept_text_readings_replace_past_texts_until_the_reading_code_changes(
+    store, small_territory
+):
+    """Past texts are not read again: the store keeps each request's reading and the
+    history read online carries it in place of the text. A reading made by another version
+    of the reading code is not used: its text is fetched and read afresh. Either way the
+    history holds the readings of the texts themselves."""
+    from sqlalchemy import update
+
+    from features.signals import READING_VERSION, read_texts
+    from serving import db
+
+    households = small_territory.households["household_id"].iloc[:100]
+    tables = {
+        name: frame[frame["household_id"].isin(households)]
+        for name, frame in small_territory.tables().items()
+        if name in ("households", "requests", "accompaniment_events")
+    }
+    store.load_tables(tables)
+    fresh = _history(store.history_frames(households)).requests  # texts read here
+    kept = store.history_columns(households)
+    requests = kept["requests"]
+    assert len(requests["description"]) == len(tables["requests"]) > 100
+    assert all(d is None for d in requests["description"])  # no past text fetched
+    by_id = tables["requests"].set_index("service_request_id")
+    _, needs, amounts = read_texts(by_id["description"].to_numpy(dtype=object))
+    assert np.array_equal(np.sort(np.asarray(requests["text_needs"])), np.sort(needs))
+    assert (needs > 0).any() and (~np.isnan(amounts)).any()  # the sample says something
+    _assert_same_readings(_history(kept).requests, fresh)
+
+    stale = by_id.index[: len(by_id) // 2].tolist()  # kept by an older reading code
+    with store.engine.begin() as connection:
+        connection.execute(
+            update(db.text_readings)
+            .where(db.text_readings.c.service_request_id.in_(stale))
+            .values(version="older-reading")
+        )
+    assert READING_VERSION != "older-reading"
+    kept = store.history_columns(households)
+    assert sum(t is not None for t in kept["requests"]["description"]) == len(stale)
+    _assert_same_readings(_history(kept).requests, fresh)
+
+
+def _assert_same_readings(history, fresh) -> None:
+    assert np.array_equal(history.by_arrival.key, fresh.by_arrival.key)
+    assert np.array_equal(history.needs, fresh.needs)
+    np.testing.assert_array_equal(history.amount, fresh.amount)
+
+
 def test_a_request_and_its_prediction_are_written_together_or_not_at_all(store):
     row = _request(1)
     broken = {**_prediction(row["service_request_id"]), "routed_service": None}  # NOT NULL

@@ -82,6 +82,28 @@ def test_routes_and_abstentions_follow_the_thresholds(service, held_out):
     assert accuracy > 0.8
 
 
+def test_a_triaged_request_keeps_the_reading_of_its_text(service, held_out):
+    """What the text says is kept with the request, for its household's later requests."""
+    from sqlalchemy import select
+
+    from features.signals import NEEDS, READING_VERSION, read_texts
+    from serving import db
+
+    text = "Loyer impayé depuis deux mois, il nous manque 450 € ; coupure d'électricité."
+    body = {**payload(held_out.iloc[7]), "description": text}
+    answer = service.client.post("/v1/triage", json=body, headers=service.headers("intake"))
+    assert answer.status_code == 200
+    table = db.text_readings
+    with service.store.engine.connect() as connection:
+        kept = connection.execute(
+            select(table).where(table.c.service_request_id == answer.json()["request_id"])
+        ).one()
+    _, needs, amounts = read_texts([text])
+    assert kept.version == READING_VERSION
+    assert kept.needs == int(needs[0]) and kept.needs & (1 << NEEDS.index("housing_debt"))
+    assert kept.amount == amounts[0] == 450.0
+
+
 def test_online_answers_equal_the_batch_features_of_the_same_history(
     service, held_out, territory_tables
 ):
