@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 import pandas as pd
 import pytest
@@ -174,6 +175,11 @@ def test_moving_the_alias_swaps_the_models_without_restart(service, registry_uri
         ).json()
         assert answer["model_versions"]["router"] != old["router"]
         assert answer["model_versions"] == service.state.models.current.versions
+        # The models swapped in are out of the garbage collector's sight (gc.freeze): full
+        # collections do not walk them again and again while requests wait.
+        estimator = service.state.models.current.router.estimator
+        assert gc.is_tracked(estimator)
+        assert not any(o is estimator for o in gc.get_objects())
     finally:
         for name, key in ((ROUTER_MODEL, "router"), (RISK_MODEL, "risk")):
             client.set_registered_model_alias(name, "champion", old[key])
