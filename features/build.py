@@ -42,7 +42,7 @@ def _to_frame(values: dict[str, np.ndarray], keys: dict[str, np.ndarray]) -> pd.
             columns[name] = array
         else:
             columns[name] = array.astype(np.float64)
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)
 
 
 def batch_features(
