@@ -30,6 +30,7 @@ from serving.schemas import (
     Suggestion,
     TriageAnswer,
     TriageRequest,
+    as_local_aware,
     local_now,
 )
 from serving.scoring import Answer, score
@@ -64,18 +65,21 @@ def _plain(value):
 
 
 def answer_model(request_id: str, row: dict, answer: Answer) -> TriageAnswer:
+    """The answer as the API gives it. Built without validation (``model_construct``):
+    every value comes from our own scoring, and validating them again cost more than
+    scoring a request of a batch; tests check these answers against the schema."""
     r = answer.route
-    return TriageAnswer(
+    return TriageAnswer.model_construct(
         request_id=request_id,
         household_id=row["household_id"],
-        received_at=row["requested_datetime"],
-        route=RouteOut(
+        received_at=as_local_aware(row["requested_datetime"]),
+        route=RouteOut.model_construct(
             service=r.service,
             label=service_label(r.service),
             abstained=r.abstained,
             confidence=r.confidence if r.suggestions else None,
             suggestions=[
-                Suggestion(service=s, label=service_label(s), probability=p)
+                Suggestion.model_construct(service=s, label=service_label(s), probability=p)
                 for s, p in r.suggestions
             ],
         ),
@@ -84,7 +88,7 @@ def answer_model(request_id: str, row: dict, answer: Answer) -> TriageAnswer:
         band_deadline_hours=BAND_DEADLINE_HOURS.get(answer.band) if answer.band else None,
         urgent=answer.urgent,
         reasons=[
-            ReasonOut(
+            ReasonOut.model_construct(
                 feature=x.feature,
                 value=_plain(x.value),
                 contribution=x.contribution,
@@ -95,7 +99,9 @@ def answer_model(request_id: str, row: dict, answer: Answer) -> TriageAnswer:
         ],
         scored=answer.scored,
         unscored_reason=answer.unscored_reason,
-        model_versions=ModelVersions(router=answer.router_version, risk=answer.risk_version),
+        model_versions=ModelVersions.model_construct(
+            router=answer.router_version, risk=answer.risk_version
+        ),
     )
 
 

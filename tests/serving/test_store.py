@@ -288,3 +288,26 @@ def test_the_service_runs_on_postgresql(make_service, registry_uri, tmp_path):
         assert service.store.count("requests") == 1
         service.client.__exit__(None, None, None)
         service.store.engine.dispose()
+
+
+def test_sqlite_connections_get_wal_durability_and_mapped_reads(tmp_path):
+    """Every pooled SQLite connection is set up alike: WAL (readers never wait for the
+    writer), commits durable across process crashes, foreign keys enforced, and pages read
+    through a memory map (histories are read at random across the file)."""
+    from sqlalchemy import text
+
+    from serving.db import SQLITE_MMAP_BYTES, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'pragmas.db'}")
+    with engine.connect() as connection:
+        read = {
+            name: connection.execute(text(f"PRAGMA {name}")).scalar_one()
+            for name in ("journal_mode", "synchronous", "foreign_keys", "mmap_size")
+        }
+    engine.dispose()
+    assert read == {
+        "journal_mode": "wal",
+        "synchronous": 1,  # NORMAL
+        "foreign_keys": 1,
+        "mmap_size": SQLITE_MMAP_BYTES,
+    }
