@@ -41,7 +41,7 @@ def _to_frame(values: dict[str, np.ndarray], keys: dict[str, np.ndarray]) -> pd.
         elif spec.kind == "boolean" and array.dtype == bool:
             columns[name] = array
         else:
-            columns[name] = array.astype(np.float64)
+            columns[name] = array.astype(np.float64, copy=False)
     return pd.DataFrame(columns, copy=False)
 
 
@@ -69,26 +69,44 @@ def batch_features(
     time = to_seconds(selected["requested_datetime"])
     channel = codes(selected["channel"], CHANNELS)
     description = selected["description"].to_numpy(dtype=object)
-    # Queries sorted by household and time make every binary search cache-friendly.
-    order = np.lexsort((time, household))
+    # Chunks of consecutive rows; in each, queries sorted by household and time make every
+    # binary search cache-friendly, and values go back in the chunk's order (a gather that
+    # stays in cache) before being written in place.
     values: dict[str, np.ndarray] = {}
-    for lo in range(0, max(len(order), 1), chunk):
-        rows = order[lo : lo + chunk]
+    texts = []
+    n = len(household)
+    for lo in range(0, max(n, 1), chunk):
+        hi = min(lo + chunk, n)
+        order = lo + np.lexsort((time[lo:hi], household[lo:hi]))
         part = compute(
-            history, Queries(household[rows], time[rows], channel[rows], description[rows])
+            history,
+            Queries(household[order], time[order], channel[order], description[order]),
+            arrow_text=True,
         )
+        back = np.empty_like(order)
+        back[order - lo] = np.arange(len(order))
+        texts.append(pd.Series(pd.array(part.pop("text"), dtype="str"), copy=False).take(back))
         for name, array in part.items():
             if name not in values:  # written in place: no concatenated copy
-                values[name] = np.empty(len(order), dtype=array.dtype)
-            values[name][rows] = array
+                values[name] = np.empty(n, dtype=array.dtype)
+            np.take(array, back, out=values[name][lo:hi])
         if progress:
-            progress(len(rows))
+            progress(hi - lo)
+    values["text"] = pd.concat(texts, ignore_index=True).array
     keys = {
-        "service_request_id": selected["service_request_id"].to_numpy(dtype=object),
-        "household_id": selected["household_id"].to_numpy(dtype=object),
+        "service_request_id": _keys(selected["service_request_id"]),
+        "household_id": _keys(selected["household_id"]),
         "requested_datetime": selected["requested_datetime"].to_numpy().astype("datetime64[us]"),
     }
     return _to_frame(values, keys)
+
+
+def _keys(column: pd.Series):
+    """A key column as the frame holds it (``str``): Arrow strings pass through as they are."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype == "str" and dtype.storage == "pyarrow":
+        return column.array
+    return column.to_numpy(dtype=object)
 
 
 @dataclass(frozen=True)

@@ -238,9 +238,11 @@ def _household_features(history: History, q: Queries, out: dict[str, np.ndarray]
         out[name] = h.flags[name][q.household]
 
 
-def compute(history: History, queries: Queries) -> dict[str, np.ndarray]:
-    """Every feature of the registry for each query, as numpy arrays (categories as codes)."""
-    text, needs, amount = history.requests.texts.read(queries.description)
+def compute(history: History, queries: Queries, arrow_text: bool = False) -> dict[str, np.ndarray]:
+    """Every feature of the registry for each query, as numpy arrays (categories as codes);
+    with ``arrow_text``, the normalised texts may come as an Arrow string array instead
+    (a batch's texts, all read when the history was built)."""
+    text, needs, amount = history.requests.texts.read(queries.description, arrow=arrow_text)
     out: dict[str, np.ndarray] = {"text": text, "channel": queries.channel.astype(np.int8)}
     for need, flags in need_flags(needs).items():
         out[f"need_{need}"] = flags
