@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from features.history import HISTORY_COLUMNS
 from features.signals import READING_VERSION, read_texts
 from serving import db
+from serving.direct import DirectSelect
 
 CONTRACT_TABLES = {
     "households": db.households,
@@ -53,13 +54,17 @@ def _requests_with_readings():
 
 # What a live request reads of its households' history, built once (see history_columns).
 HISTORY_READS = {
-    "households": select(*(db.households.c[c] for c in HISTORY_COLUMNS["households"])).where(
-        db.households.c.household_id.in_(HOUSEHOLDS_IN)
+    "households": DirectSelect(
+        select(*(db.households.c[c] for c in HISTORY_COLUMNS["households"])).where(
+            db.households.c.household_id.in_(HOUSEHOLDS_IN)
+        )
     ),
-    "requests": _requests_with_readings(),
-    "accompaniment_events": select(
-        *(db.accompaniment_events.c[c] for c in HISTORY_COLUMNS["accompaniment_events"])
-    ).where(db.accompaniment_events.c.household_id.in_(HOUSEHOLDS_IN)),
+    "requests": DirectSelect(_requests_with_readings()),
+    "accompaniment_events": DirectSelect(
+        select(
+            *(db.accompaniment_events.c[c] for c in HISTORY_COLUMNS["accompaniment_events"])
+        ).where(db.accompaniment_events.c.household_id.in_(HOUSEHOLDS_IN))
+    ),
 }
 
 
@@ -139,14 +144,10 @@ class Store:
         column: a live request's history is a few rows, and building frames for them would
         cost more than reading them."""
         ids = sorted({h for h in household_ids if h})
-        out = {}
         with self.engine.connect() as connection:
-            for name, statement in HISTORY_READS.items():
-                result = connection.execute(statement, {"ids": ids})
-                names, rows = tuple(result.keys()), result.all()
-                columns = tuple(zip(*rows, strict=True)) if rows else ((),) * len(names)
-                out[name] = dict(zip(names, columns, strict=True))
-        return out
+            return {
+                name: read.columns(connection, {"ids": ids}) for name, read in HISTORY_READS.items()
+            }
 
     def household_territories(self, household_ids: Iterable[str]) -> dict[str, str]:
         ids = sorted(set(household_ids))

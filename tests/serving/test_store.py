@@ -311,3 +311,32 @@ def test_sqlite_connections_get_wal_durability_and_mapped_reads(tmp_path):
         "foreign_keys": 1,
         "mmap_size": SQLITE_MMAP_BYTES,
     }
+
+
+def test_history_reads_on_the_cursor_equal_sqlalchemys(store, small_territory):
+    """The history a live request reads goes through the DBAPI cursor (serving.direct):
+    the same values, of the same types, as Connection.execute gives, on both backends."""
+    from serving.store import HISTORY_READS
+
+    households = small_territory.households["household_id"].iloc[:40]
+    store.load_tables(
+        {
+            name: frame[frame["household_id"].isin(households)]
+            for name, frame in small_territory.tables().items()
+            if name in ("households", "requests", "accompaniment_events")
+        }
+    )
+    ids = sorted(households)[:25] + ["h_unknown_household_0"]
+    direct = store.history_columns(ids)
+    with store.engine.connect() as connection:
+        for name, read in HISTORY_READS.items():
+            result = connection.execute(read.statement, {"ids": ids})
+            rows = result.all()
+            expected = dict(zip(result.keys(), zip(*rows, strict=True), strict=True))
+            assert len(rows) > 25 if name != "households" else len(rows) == 25
+            assert direct[name].keys() == expected.keys()
+            for column, values in expected.items():
+                assert direct[name][column] == values, (name, column)
+                types = {type(v) for v in direct[name][column]}
+                assert types == {type(v) for v in values}, (name, column)
+    assert store.history_columns(["h_unknown_household_0"])["requests"]["household_id"] == ()
