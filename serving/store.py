@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from features.history import HISTORY_COLUMNS
 from features.signals import READING_VERSION, read_texts
 from serving import db
-from serving.direct import DirectSelect
+from serving.direct import DirectInsert, DirectSelect
 
 CONTRACT_TABLES = {
     "households": db.households,
@@ -28,6 +28,11 @@ CONTRACT_TABLES = {
 }
 INSERT_CHUNK = 5_000
 HOUSEHOLDS_IN = bindparam("ids", expanding=True)
+# What storing scored requests writes, on the DBAPI cursor (see serving.direct).
+SCORED_WRITES = {
+    name: DirectInsert(db.metadata.tables[name])
+    for name in ("idempotency", "requests", "predictions", "text_readings", "audit_log")
+}
 
 
 def _requests_with_readings():
@@ -172,14 +177,14 @@ class Store:
         taken concurrently (nothing is written then)."""
         try:
             with self.engine.begin() as connection:
-                if idempotency:
-                    connection.execute(insert(db.idempotency), list(idempotency))
-                connection.execute(insert(db.requests), list(requests))
-                connection.execute(insert(db.predictions), list(predictions))
-                if readings:
-                    connection.execute(insert(db.text_readings), list(readings))
-                if audit:
-                    connection.execute(insert(db.audit_log), list(audit))
+                for table, rows in (
+                    ("idempotency", idempotency),
+                    ("requests", requests),
+                    ("predictions", predictions),
+                    ("text_readings", readings),
+                    ("audit_log", audit),
+                ):
+                    SCORED_WRITES[table].rows(connection, rows)
         except IntegrityError:
             if any(self.idempotent_answer(i["key_id"], i["idempotency_key"]) for i in idempotency):
                 return False

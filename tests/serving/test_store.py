@@ -326,7 +326,7 @@ def test_history_reads_on_the_cursor_equal_sqlalchemys(store, small_territory):
             if name in ("households", "requests", "accompaniment_events")
         }
     )
-    ids = sorted(households)[:25] + ["h_unknown_household_0"]
+    ids = [*sorted(households)[:25], "h_unknown_household_0"]
     direct = store.history_columns(ids)
     with store.engine.connect() as connection:
         for name, read in HISTORY_READS.items():
@@ -340,3 +340,57 @@ def test_history_reads_on_the_cursor_equal_sqlalchemys(store, small_territory):
                 types = {type(v) for v in direct[name][column]}
                 assert types == {type(v) for v in values}, (name, column)
     assert store.history_columns(["h_unknown_household_0"])["requests"]["household_id"] == ()
+
+
+def test_scored_requests_written_on_the_cursor_read_back_as_sqlalchemy_writes_them(store):
+    """Requests, predictions, readings and audit rows go through the DBAPI cursor
+    (serving.direct): every value (times, JSON, booleans, NULLs) reads back as the same
+    rows written by Connection.execute do; a duplicate is SQLAlchemy's IntegrityError."""
+    from sqlalchemy import insert, select
+
+    from serving import db
+    from serving.store import utcnow
+
+    def rows(i: int) -> dict:
+        request = {**_request(i), "complaint": True, "reassignment_count": 2}
+        prediction = {
+            **_prediction(request["service_request_id"]),
+            "reasons": [{"feature": "crises_total", "value": 2.0, "text": "Deux crises."}],
+            "band": None,
+            "abstained": True,
+        }
+        reading = {
+            "service_request_id": request["service_request_id"],
+            "needs": 5,
+            "amount": None if i % 2 else 450.5,
+            "version": "v",
+        }
+        audit = {
+            "at": utcnow(),
+            "actor": "k1",
+            "role": "intake",
+            "action": "score",
+            "subject_type": "household",
+            "subject_id": request["household_id"],
+        }
+        return {"requests": request, "predictions": prediction, "text_readings": reading,
+                "audit_log": audit}  # fmt: skip
+
+    direct, core = rows(1), rows(2)
+    assert store.save_scored_requests(
+        [direct["requests"]], [direct["predictions"]], [direct["audit_log"]],
+        readings=[direct["text_readings"]],
+    )  # fmt: skip
+    with store.engine.begin() as connection:
+        for name, row in core.items():
+            connection.execute(insert(db.metadata.tables[name]), [row])
+    with store.engine.connect() as connection:
+        for written in (direct, core):
+            for name, row in written.items():
+                table = db.metadata.tables[name]
+                key = "at" if name == "audit_log" else "service_request_id"
+                stored = connection.execute(select(table).where(table.c[key] == row[key]))
+                stored = {k: v for k, v in stored.mappings().one().items() if k != "audit_id"}
+                assert stored == row, name
+    with pytest.raises(IntegrityError):
+        store.save_scored_requests([direct["requests"]], [direct["predictions"]])
