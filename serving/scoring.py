@@ -8,6 +8,7 @@ still answered: routed to the general desk and marked unscored.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,27 @@ class Answer:
         return self.unscored_reason is None
 
 
+class _Decoded(Mapping):
+    """Feature columns as a feature frame holds them (``features.build.decoded``), each
+    decoded when a reason first quotes it: a few of ~90 are."""
+
+    def __init__(self, values: dict[str, np.ndarray]):
+        self.values = values
+        self.columns: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        column = self.columns.get(name)
+        if column is None:
+            column = self.columns[name] = decoded(self.values, name)
+        return column
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
 def _unrouted(n: int) -> list[Route]:
     return [Route(GENERAL_DESK, 0.0, True, ()) for _ in range(n)]
 
@@ -64,19 +86,16 @@ def _score(live: list[LiveRequest], tables: dict[str, Table], models: ModelSet) 
 
     router = models.router
     if router is not None:
-        probabilities = router.predict_proba(model_input_values(values, router.features))
+        probabilities = router.predict_proba(model_input_values(values, router.read_features))
         routes = route(probabilities, router.classes, router.thresholds)
     else:
         routes = _unrouted(n)
 
     risk_model = models.risk
     if risk_model is not None:
-        risk, contributions = risk_model.score(
-            model_input_values(values, risk_model.encoded_features)
-        )
+        risk, contributions = risk_model.score_encoded(risk_model.encode_values(values))
         bands = band(risk, risk_model.band_cutoffs, urgent)
-        # The values reasons quote, as a feature frame holds them, each column decoded once.
-        shown = {name: decoded(values, name) for name in risk_model.encoded_features}
+        shown = _Decoded(values)
         explained = [
             tuple(
                 reasons(

@@ -138,6 +138,38 @@ def test_online_answers_equal_the_batch_features_of_the_same_history(
     np.testing.assert_allclose(direct, risk.estimator.predict_proba(inputs)[:, 1], rtol=1e-9)
 
 
+def test_models_read_online_values_as_they_read_model_inputs(service, held_out, territory_tables):
+    """Online, the risk model encodes feature codes directly and the router reads only the
+    columns its plan uses: the same matrix and probabilities as through model inputs."""
+    from features.build import LiveRequest, model_input_values, online_values
+    from features.history import History
+
+    tables = [territory_tables[t] for t in ("households", "requests", "accompaniment_events")]
+    live = [
+        LiveRequest(
+            r.household_id,
+            r.requested_datetime.to_pydatetime(),
+            r.channel,
+            r.description,
+            r.service_request_id,
+        )
+        for r in held_out.head(400).itertuples()
+    ]
+    first = live[0]  # a household the store does not know: categories missing
+    live.append(LiveRequest("h_" + "0" * 20, first.requested_datetime, "courriel", "Bonjour."))
+    values = online_values(live, History.from_tables(*tables))
+    risk = service.state.models.current.risk
+    through_inputs = risk.encode(model_input_values(values, risk.encoded_features))
+    assert (through_inputs[-1] == -1).any()  # the unknown household's categories
+    np.testing.assert_array_equal(risk.encode_values(values), through_inputs)
+    router = service.state.models.current.router
+    assert len(router.read_features) < len(router.features)
+    np.testing.assert_array_equal(
+        router.predict_proba(model_input_values(values, router.read_features)),
+        router.predict_proba(model_input_values(values, router.features)),
+    )
+
+
 def test_a_batch_is_stored_in_one_transaction(service, held_out):
     before = service.store.count("requests")
     rows = [payload(r) for r in held_out.head(10).itertuples()]
