@@ -25,7 +25,7 @@ EXTRA = {"rows": len(frame), "events": len(tables["accompaniment_events"]),
 # sides, so that the SQL reference and ours time the same work.
 _UNREAD = """
 import numpy as np
-def unread(texts):
+def unread(texts, arrow=False):
     texts = np.asarray(texts, dtype=object)
     return texts, np.zeros(len(texts), np.uint8), np.full(len(texts), np.nan)
 """

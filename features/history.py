@@ -207,7 +207,7 @@ class TextSignals:
             texts = np.array(["" if t is None else t for t in texts], dtype=object)
         position, distinct = pd.factorize(texts)
         distinct = np.asarray(distinct, dtype=object)
-        normalised, needs, amount = read_texts(distinct)
+        normalised, needs, amount = read_texts(distinct, arrow=True)
         keys = _fingerprints(distinct)
         order = np.argsort(keys, kind="stable")
         rank = np.empty_like(order)

@@ -23,10 +23,11 @@ from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from features.text import normalise_texts
+from features.text import ARROW_BATCH, arrow_strings, normalise_arrow, normalise_texts
 
 NEED_LEXICONS = MappingProxyType(
     {
@@ -133,7 +134,10 @@ def need_signals(normalised_texts: np.ndarray) -> dict[str, np.ndarray]:
             need: np.array([bool(rx.search(t)) for t in normalised_texts], dtype=bool)
             for need, rx in _COMPILED.items()
         }
-    texts = pa.array(normalised_texts, type=pa.string())
+    if isinstance(normalised_texts, pa.Array):
+        texts = normalised_texts
+    else:
+        texts = pa.array(normalised_texts, type=pa.string())
     return {
         need: pc.match_substring_regex(texts, pattern).to_numpy(zero_copy_only=False)
         for need, pattern in PATTERNS.items()
@@ -169,8 +173,14 @@ _NOT_DIGIT = re.compile(r"[^0-9]")
 _MAY_STATE_AMOUNT = r"(?i)[0-9](?:,[0-9]{1,2})?\s{0,2}(?:€|eur|e\b)"
 
 
-def stated_amounts(raw_texts: Sequence[str] | np.ndarray) -> np.ndarray:
+def stated_amounts(raw_texts: Sequence[str] | np.ndarray | pa.Array) -> np.ndarray:
     """The largest amount in euros each raw text states, NaN when it states none."""
+    if isinstance(raw_texts, pa.Array):  # a large batch already in Arrow
+        may = pc.match_substring_regex(raw_texts, _MAY_STATE_AMOUNT)
+        candidates = np.flatnonzero(may.to_numpy(zero_copy_only=False))
+        out = np.full(len(raw_texts), np.nan)
+        out[candidates] = _largest_amounts(raw_texts.take(candidates).to_pylist())
+        return out
     texts = np.asarray(raw_texts, dtype=object)
     out = np.full(len(texts), np.nan)
     if not len(texts):
@@ -180,23 +190,44 @@ def stated_amounts(raw_texts: Sequence[str] | np.ndarray) -> np.ndarray:
     else:
         may = pc.match_substring_regex(pa.array(texts, type=pa.string()), _MAY_STATE_AMOUNT)
         candidates = np.flatnonzero(may.to_numpy(zero_copy_only=False))
+    out[candidates] = _largest_amounts(texts[candidates])
+    return out
+
+
+def _largest_amounts(texts) -> np.ndarray:
+    """The largest amount each text states (NaN for none)."""
     findall, digits_only = _AMOUNT.findall, _NOT_DIGIT.sub
-    for i in candidates:
+    out = np.full(len(texts), np.nan)
+    for i, text in enumerate(texts):
         values = [
             int(digits_only("", units)) + (int(cents.ljust(2, "0")) / 100 if cents else 0.0)
-            for units, cents in findall(texts[i])
+            for units, cents in findall(text)
         ]
         if values:
             out[i] = max(values)
     return out
 
 
-def read_texts(raw_texts: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Normalised texts (object array), needs (bit masks) and stated amounts of raw texts."""
-    normalised = np.asarray(normalise_texts(list(raw_texts)), dtype=object)
-    if not len(normalised):
-        return normalised, np.zeros(0, dtype=np.uint8), np.zeros(0)
-    return normalised, need_mask(need_signals(normalised)), stated_amounts(raw_texts)
+def read_texts(
+    raw_texts: Sequence[str] | np.ndarray, arrow: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Normalised texts (object array), needs (bit masks) and stated amounts of raw texts.
+
+    A large batch is read in Arrow (``features.text.normalise_arrow``), with the same
+    result; with ``arrow`` its normalised texts then come as an Arrow string array
+    (pandas ``str``) rather than Python strings."""
+    array = arrow_strings(raw_texts) if len(raw_texts) >= ARROW_BATCH else None
+    if array is None:
+        normalised = np.asarray(normalise_texts(list(raw_texts)), dtype=object)
+        if not len(normalised):
+            return normalised, np.zeros(0, dtype=np.uint8), np.zeros(0)
+        return normalised, need_mask(need_signals(normalised)), stated_amounts(raw_texts)
+    normalised = normalise_arrow(array)
+    needs = need_mask(need_signals(normalised))
+    amounts = stated_amounts(array)
+    if arrow:
+        return pd.array(normalised, dtype="str"), needs, amounts
+    return np.asarray(normalised.to_pylist(), dtype=object), needs, amounts
 
 
 def _reading_version() -> str:

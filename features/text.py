@@ -36,11 +36,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from types import MappingProxyType
 from typing import overload
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 PLACEHOLDERS: tuple[str, ...] = (
     "courriel",
@@ -398,7 +402,193 @@ def normalise_texts(texts: Iterable[str]) -> list[str]: ...
 def normalise_texts(texts):
     """Normalise a batch: a list for an iterable, a Series (same index) for a Series.
 
-    The result is exactly ``normalise_text`` applied to each element."""
+    The result is exactly ``normalise_text`` applied to each element; from ARROW_BATCH
+    texts it is computed by ``normalise_arrow``."""
+    if not isinstance(texts, pd.Series) and not isinstance(texts, list | tuple):
+        texts = list(texts)
+    array = arrow_strings(texts) if len(texts) >= ARROW_BATCH else None
+    if array is not None:
+        normalised = normalise_arrow(array).to_pylist()
+    else:
+        normalised = [normalise_text(t) for t in texts]
     if isinstance(texts, pd.Series):
-        return pd.Series([normalise_text(t) for t in texts], index=texts.index, name=texts.name)
-    return [normalise_text(t) for t in texts]
+        return pd.Series(normalised, index=texts.index, name=texts.name)
+    return normalised
+
+
+# --- the same steps on an Arrow batch ------------------------------------------------------
+#
+# A large batch (a territory's texts) runs the steps with Arrow's C++ kernels (RE2 regular
+# expressions, utf8proc's NFKD), which give the same result as the Python steps above:
+#
+# - folding works character by character: the batch's distinct non-ASCII characters are
+#   folded by ``_fold_char`` itself and by the Arrow kernels, and any character on which
+#   they disagree (the translation table above, or a Unicode version difference) is
+#   replaced by its Python fold before the kernels run;
+# - entities need Python's regular expressions (look-behinds, back-references): texts
+#   holding a digit, "@", a link or an underscore go through ``_replace_entities``, the
+#   others are left as they are, as that function leaves them;
+# - punctuation, word rewrites and the date phrases are plain RE2 and dictionary look-ups.
+#
+# ``normalise_texts`` uses it from ARROW_BATCH texts; the tests compare both paths.
+
+ARROW_BATCH = 2_000
+_ARROW_COMBINING = "".join(  # _COMBINING in RE2's syntax
+    f"\\x{{{ord(c):x}}}" if ord(c) > 0x7F else c for c in _COMBINING.pattern
+)
+_ARROW_NEEDS_PYTHON_ENTITIES = r"[0-9@_]|://|www\."
+_REWRITE_KEYS = pa.array(list(WORD_REWRITES), type=pa.large_string())
+_REWRITE_VALUES = pa.array(list(WORD_REWRITES.values()), type=pa.large_string())
+
+
+def _joined_text(array: pa.Array) -> str:
+    """All the strings of an Arrow string array, as one Python string."""
+    array = array.cast(pa.large_string())
+    if not len(array):
+        return ""
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset :]
+    data = array.buffers()[2]
+    if data is None:
+        return ""
+    return data.to_pybytes()[offsets[0] : offsets[len(array)]].decode("utf-8")
+
+
+def _class_of(chars) -> str:
+    """An RE2 character class matching exactly these characters."""
+    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(chars)) + "]"
+
+
+def _arrow_fold_kernels(texts: pa.Array) -> pa.Array:
+    """NFKD, combining marks stripped, any other non-ASCII character to a space."""
+    texts = pc.utf8_normalize(texts, form="NFKD")
+    texts = pc.replace_substring_regex(texts, _ARROW_COMBINING, "")
+    return pc.replace_substring_regex(texts, r"[^\x00-\x7f]", " ")
+
+
+def _arrow_fold(texts: pa.Array) -> pa.Array:
+    ascii_only = pc.string_is_ascii(texts)
+    if pc.all(ascii_only).as_py() is not False:
+        return pc.ascii_lower(texts)
+    others = pc.filter(texts, pc.invert(ascii_only))
+    chars = sorted(set(_joined_text(pc.replace_substring_regex(others, r"[\x00-\x7f]+", ""))))
+    by_kernels = _arrow_fold_kernels(pa.array(chars, type=pa.large_string())).to_pylist()
+    explicit: dict[str, list[str]] = {}
+    for char, kernels in zip(chars, by_kernels, strict=True):
+        folded = _fold_char(char)
+        if ord(char) in _CHARACTERS or kernels != folded:
+            explicit.setdefault(folded, []).append(char)
+    for folded, group in explicit.items():
+        others = pc.replace_substring_regex(others, _class_of(group), folded.replace("\\", "\\\\"))
+    others = _arrow_fold_kernels(others)
+    texts = pc.replace_with_mask(texts, pc.invert(ascii_only), others)
+    return pc.ascii_lower(texts)
+
+
+def _arrow_python_step(texts: pa.Array, mask: pa.Array, step) -> pa.Array:
+    """``step`` (a Python function of one string) applied to the texts under ``mask``."""
+    if not pc.any(mask).as_py():
+        return texts
+    chosen = pc.filter(texts, mask).to_pylist()
+    done = pa.array([step(t) for t in chosen], type=pa.large_string())
+    return pc.replace_with_mask(texts, mask, done)
+
+
+_WORD_BYTES = np.full(256, ord(" "), dtype=np.uint8)
+for _char in "abcdefghijklmnopqrstuvwxyz0123456789_":
+    _WORD_BYTES[ord(_char)] = ord(_char)
+
+
+def _ascii_punctuation(texts: pa.Array) -> pa.Array:
+    """``_PUNCTUATION.sub(" ", text)`` on ASCII texts, on their bytes: every byte outside
+    ``[a-z0-9_]`` becomes a space and runs of spaces within a text collapse to one."""
+    n = len(texts)
+    if not n:
+        return texts
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset : texts.offset + n + 1]
+    data = texts.buffers()[2]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    data = _WORD_BYTES[data[offsets[0] : offsets[-1]]]
+    offsets = offsets - offsets[0]
+    space = data == ord(" ")
+    follows_space = np.zeros(len(data), dtype=bool)
+    follows_space[1:] = space[:-1]
+    follows_space[offsets[:-1][offsets[:-1] < len(data)]] = False  # a text's first byte
+    dropped = space & follows_space
+    offsets = offsets - np.searchsorted(np.flatnonzero(dropped), offsets)
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data[~dropped]))
+
+
+def _arrow_sub(texts: pa.Array, literals: tuple[str, ...], pattern: str, by: str) -> pa.Array:
+    """An RE2 substitution, run only on the texts holding one of the literals (which every
+    match contains)."""
+    mask = pc.match_substring(texts, literals[0])
+    for literal in literals[1:]:
+        mask = pc.or_(mask, pc.match_substring(texts, literal))
+    if not pc.any(mask).as_py():
+        return texts
+    done = pc.replace_substring_regex(pc.filter(texts, mask), pattern, by)
+    return pc.replace_with_mask(texts, mask, done)
+
+
+def _arrow_rewrite_words(texts: pa.Array) -> pa.Array:
+    texts = pc.utf8_trim(texts, characters=" ")
+    words = pc.split_pattern(texts, " ")
+    flat = pc.list_flatten(words)
+    found = pc.index_in(flat, value_set=_REWRITE_KEYS)
+    rewritten = pc.if_else(pc.is_null(found), flat, pc.take(_REWRITE_VALUES, found))
+    words = type(words).from_arrays(words.offsets, rewritten)
+    texts = pc.binary_join(words, pa.scalar(" ", type=pa.large_string()))
+    texts = _arrow_sub(texts, ("aujourd hui",), _AUJOURDHUI.pattern, "aujourdhui")
+    texts = _arrow_sub(texts, ("prochain", "dernier"), _WEEKDAY_RELATIVE.pattern, "_date_")
+    return _arrow_sub(texts, ("_date_",), _DATE_RUN.pattern, "_date_")
+
+
+def _normalise_arrow_chunk(texts: pa.Array) -> pa.Array:
+    texts = _arrow_fold(texts)
+    entities = pc.match_substring_regex(texts, _ARROW_NEEDS_PYTHON_ENTITIES)
+    texts = _arrow_python_step(texts, entities, _replace_entities)
+    return _arrow_rewrite_words(_ascii_punctuation(texts))
+
+
+ARROW_CHUNK = 50_000  # texts per task: Arrow's kernels release the GIL, two tasks overlap
+
+
+def normalise_arrow(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``normalise_text`` of each string of an Arrow string array, as a large_string array.
+    Nulls are refused, as ``normalise_text`` refuses a non-str."""
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    if texts.null_count:
+        raise TypeError("normalise_text expects a str, got NoneType")
+    texts = texts.cast(pa.large_string())
+    if len(texts) <= ARROW_CHUNK:
+        return _normalise_arrow_chunk(texts)
+    chunks = [texts.slice(lo, ARROW_CHUNK) for lo in range(0, len(texts), ARROW_CHUNK)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return pa.concat_arrays(list(pool.map(_normalise_arrow_chunk, chunks)))
+
+
+def arrow_strings(texts) -> pa.Array | None:
+    """Texts as an Arrow large_string array, or None when some are not str (the Python
+    path then reports them) or cannot be encoded in UTF-8 (lone surrogates)."""
+    if isinstance(texts, pa.Array | pa.ChunkedArray):
+        array = texts
+    elif isinstance(texts, pd.Series | pd.api.extensions.ExtensionArray | pd.Index):
+        try:
+            array = pa.array(texts)
+        except (pa.ArrowException, TypeError, ValueError):
+            return None
+    else:
+        if not all(type(t) is str for t in texts):
+            return None
+        try:
+            array = pa.array(texts, type=pa.large_string())
+        except (pa.ArrowException, UnicodeError):
+            return None
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+        return None
+    if array.null_count:
+        return None
+    return array.cast(pa.large_string())
