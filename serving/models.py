@@ -19,7 +19,7 @@ import mlflow
 import numpy as np
 from mlflow import MlflowClient
 from scipy import sparse
-from scipy.special import expit, softmax
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import OneHotEncoder
@@ -203,11 +203,15 @@ class RouterModel:
         n = len(inputs[self.features[0]])
         used = [b.triplets(inputs, n) for b in self.blocks if b.transformer is not None]
         rows, columns, values = (np.concatenate(parts) for parts in zip(*used, strict=True))
+        if self.coefficients is not None:  # the sparse product, without a sparse matrix
+            logits = np.zeros((n, len(self.intercepts)))
+            np.add.at(logits, rows, values[:, None] * self.coefficients[columns])
+            logits += self.intercepts
+            logits -= logits.max(axis=1, keepdims=True)
+            exp = np.exp(logits)
+            return exp / exp.sum(axis=1, keepdims=True)
         total = self.blocks[-1].offset + self.blocks[-1].width
         matrix = sparse.csr_matrix((values, (rows, columns)), shape=(n, total))
-        if self.coefficients is not None:
-            logits = np.asarray(matrix @ self.coefficients) + self.intercepts
-            return softmax(logits, axis=1)
         return self.estimator.named_steps["model"].predict_proba(matrix[:, self.keep])
 
 
