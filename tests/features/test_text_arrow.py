@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import features.text as text_module
-from features.signals import _COMPILED, NEEDS, _largest_amounts, read_texts
+from features.signals import _AMOUNT, _COMPILED, NEEDS, _amounts_in, _largest_amounts, read_texts
 from features.text import ARROW_BATCH, normalise_arrow, normalise_text, normalise_texts
 
 ADVERSARIAL = [
@@ -143,3 +143,17 @@ def test_texts_arrow_cannot_hold_take_the_python_path():
     assert normalise_texts(lone) == [normalise_text(lone[0])] * ARROW_BATCH
     with pytest.raises(TypeError):
         normalise_texts(["ok"] * ARROW_BATCH + [None])
+
+
+AMOUNT_PIECES = st.sampled_from(
+    ["1", "12", "450", "1 250", "1\u00a0250", "1\u202f250", "1.250", ",5", ",50", ",555", " ",
+     "  ", "€", "e", "E", "eur", "EUROS", "euro", "k", "é", "étage", "2e", "a", "_", ".", ",",
+     "x", "3e enfant", "\n"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(AMOUNT_PIECES, max_size=25).map("".join))
+def test_amounts_found_at_digits_equal_python_findall(text):
+    found = [(units, cents or "") for units, cents in _amounts_in(text)]
+    assert found == _AMOUNT.findall(text)
