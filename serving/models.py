@@ -315,9 +315,10 @@ class RiskModel:
         return self.score_encoded(self.encode(inputs))
 
     def score_encoded(self, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``score`` of inputs already encoded (``encode`` or ``encode_values``)."""
-        margin = self.booster.predict(matrix, raw_score=True, num_threads=1)
+        """``score`` of inputs already encoded (``encode`` or ``encode_values``). TreeSHAP's
+        contributions and bias add up to the raw margin: one pass through the trees."""
         contributions = self.booster.predict(matrix, pred_contrib=True, num_threads=1)
+        margin = contributions.sum(axis=1)
         if hasattr(self.calibrator, "a_"):  # Platt's sigmoid, without its input checks
             risk = expit(-(self.calibrator.a_ * margin + self.calibrator.b_))
         else:  # isotonic
