@@ -418,70 +418,73 @@ def normalise_texts(texts):
 
 # --- the same steps on an Arrow batch ------------------------------------------------------
 #
-# A large batch (a territory's texts) runs the steps with Arrow's C++ kernels (RE2 regular
-# expressions, utf8proc's NFKD), which give the same result as the Python steps above:
+# A large batch (a territory's texts) runs the same steps on Arrow arrays, with the same
+# result:
 #
-# - folding works character by character: the batch's distinct non-ASCII characters are
-#   folded by ``_fold_char`` itself and by the Arrow kernels, and any character on which
-#   they disagree (the translation table above, or a Unicode version difference) is
-#   replaced by its Python fold before the kernels run;
+# - folding works character by character: each distinct non-ASCII character of the batch
+#   is folded once by ``_fold_char``, and its occurrences are replaced on the UTF-8 bytes;
 # - entities need Python's regular expressions (look-behinds, back-references): texts
 #   holding a digit, "@", a link or an underscore go through ``_replace_entities``, the
 #   others are left as they are, as that function leaves them;
-# - punctuation, word rewrites and the date phrases are plain RE2 and dictionary look-ups.
+# - punctuation is a byte map, word rewrites a dictionary look-up on Arrow's split words,
+#   the date phrases RE2 substitutions (their patterns mean the same in RE2).
 #
 # ``normalise_texts`` uses it from ARROW_BATCH texts; the tests compare both paths.
 
 ARROW_BATCH = 2_000
-_ARROW_COMBINING = "".join(  # _COMBINING in RE2's syntax
-    f"\\x{{{ord(c):x}}}" if ord(c) > 0x7F else c for c in _COMBINING.pattern
-)
 _ARROW_NEEDS_PYTHON_ENTITIES = r"[0-9@_]|://|www\."
 _REWRITE_KEYS = pa.array(list(WORD_REWRITES), type=pa.large_string())
 _REWRITE_VALUES = pa.array(list(WORD_REWRITES.values()), type=pa.large_string())
 
 
-def _joined_text(array: pa.Array) -> str:
-    """All the strings of an Arrow string array, as one Python string."""
-    array = array.cast(pa.large_string())
-    if not len(array):
-        return ""
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset :]
-    data = array.buffers()[2]
-    if data is None:
-        return ""
-    return data.to_pybytes()[offsets[0] : offsets[len(array)]].decode("utf-8")
+_ASCII_LOWER = np.arange(256, dtype=np.uint8)
+_ASCII_LOWER[ord("A") : ord("Z") + 1] += 32
 
 
-def _class_of(chars) -> str:
-    """An RE2 character class matching exactly these characters."""
-    return "[" + "".join(f"\\x{{{ord(c):x}}}" for c in sorted(chars)) + "]"
-
-
-def _arrow_fold_kernels(texts: pa.Array) -> pa.Array:
-    """NFKD, combining marks stripped, any other non-ASCII character to a space."""
-    texts = pc.utf8_normalize(texts, form="NFKD")
-    texts = pc.replace_substring_regex(texts, _ARROW_COMBINING, "")
-    return pc.replace_substring_regex(texts, r"[^\x00-\x7f]", " ")
+def _string_buffers(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets (from 0) and bytes of a large_string array."""
+    n = len(texts)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset : texts.offset + n + 1]
+    data = texts.buffers()[2]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return offsets - offsets[0], data[offsets[0] : offsets[-1]]
 
 
 def _arrow_fold(texts: pa.Array) -> pa.Array:
-    ascii_only = pc.string_is_ascii(texts)
-    if pc.all(ascii_only).as_py() is not False:
-        return pc.ascii_lower(texts)
-    others = pc.filter(texts, pc.invert(ascii_only))
-    chars = sorted(set(_joined_text(pc.replace_substring_regex(others, r"[\x00-\x7f]+", ""))))
-    by_kernels = _arrow_fold_kernels(pa.array(chars, type=pa.large_string())).to_pylist()
-    explicit: dict[str, list[str]] = {}
-    for char, kernels in zip(chars, by_kernels, strict=True):
-        folded = _fold_char(char)
-        if ord(char) in _CHARACTERS or kernels != folded:
-            explicit.setdefault(folded, []).append(char)
-    for folded, group in explicit.items():
-        others = pc.replace_substring_regex(others, _class_of(group), folded.replace("\\", "\\\\"))
-    others = _arrow_fold_kernels(others)
-    texts = pc.replace_with_mask(texts, pc.invert(ascii_only), others)
-    return pc.ascii_lower(texts)
+    """``_fold`` on the UTF-8 bytes: each distinct non-ASCII character is folded once by
+    ``_fold_char`` itself, and every occurrence is replaced by that fold; ASCII bytes are
+    lower-cased (folds are ASCII, so lower-casing them first is the same)."""
+    if not len(texts):
+        return texts
+    offsets, data = _string_buffers(texts)
+    if not len(data) or data.max() < 0x80:
+        return pa.LargeStringArray.from_buffers(
+            len(texts), pa.py_buffer(offsets), pa.py_buffer(_ASCII_LOWER[data])
+        )
+    # Code points of the characters that start at each lead byte (2 to 4 bytes long).
+    lead = np.flatnonzero(data >= 0xC0)
+    first = data[lead].astype(np.int32)
+    width = 2 + (first >= 0xE0).astype(np.int32) + (first >= 0xF0)
+    point = first & np.where(width == 2, 0x1F, np.where(width == 3, 0x0F, 0x07))
+    for k in range(1, 4):
+        following = data[np.minimum(lead + k, len(data) - 1)].astype(np.int32) & 0x3F
+        point = np.where(width > k, (point << 6) | following, point)
+    distinct, which = np.unique(point, return_inverse=True)
+    folds = [_fold_char(chr(p)).lower().encode("ascii") for p in distinct.tolist()]
+    table = np.zeros((len(folds), max(1, *(len(f) for f in folds))), dtype=np.uint8)
+    for i, fold in enumerate(folds):
+        table[i, : len(fold)] = np.frombuffer(fold, dtype=np.uint8)
+    fold_width = np.array([len(f) for f in folds], dtype=np.int64)[which]
+    # ASCII bytes lower-cased, then each character's fold inserted where it stood.
+    kept = _ASCII_LOWER[data[data < 0x80]]
+    consumed = np.concatenate([[0], np.cumsum(width, dtype=np.int64)])  # before each lead
+    written = np.concatenate([[0], np.cumsum(fold_width)])
+    at = np.repeat(lead - consumed[:-1], fold_width)
+    fold_bytes = table[which][np.arange(table.shape[1]) < fold_width[:, None]]
+    out = np.insert(kept, at, fold_bytes)
+    leads_before = np.searchsorted(lead, offsets)
+    offsets = offsets - consumed[leads_before] + written[leads_before]
+    return pa.LargeStringArray.from_buffers(len(texts), pa.py_buffer(offsets), pa.py_buffer(out))
 
 
 def _arrow_python_step(texts: pa.Array, mask: pa.Array, step) -> pa.Array:
@@ -504,11 +507,8 @@ def _ascii_punctuation(texts: pa.Array) -> pa.Array:
     n = len(texts)
     if not n:
         return texts
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset : texts.offset + n + 1]
-    data = texts.buffers()[2]
-    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-    data = _WORD_BYTES[data[offsets[0] : offsets[-1]]]
-    offsets = offsets - offsets[0]
+    offsets, data = _string_buffers(texts)
+    data = _WORD_BYTES[data]
     space = data == ord(" ")
     follows_space = np.zeros(len(data), dtype=bool)
     follows_space[1:] = space[:-1]
@@ -518,16 +518,15 @@ def _ascii_punctuation(texts: pa.Array) -> pa.Array:
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data[~dropped]))
 
 
-def _arrow_sub(texts: pa.Array, literals: tuple[str, ...], pattern: str, by: str) -> pa.Array:
-    """An RE2 substitution, run only on the texts holding one of the literals (which every
-    match contains)."""
-    mask = pc.match_substring(texts, literals[0])
-    for literal in literals[1:]:
-        mask = pc.or_(mask, pc.match_substring(texts, literal))
-    if not pc.any(mask).as_py():
-        return texts
-    done = pc.replace_substring_regex(pc.filter(texts, mask), pattern, by)
-    return pc.replace_with_mask(texts, mask, done)
+# Every match of the date phrases' substitutions holds one of these.
+_DATE_PHRASE_LITERALS = r"aujourd hui|prochain|dernier|_date_"
+
+
+def _date_phrases(text: str) -> str:
+    """The end of ``_rewrite_words``: "aujourd hui" and the date phrases."""
+    text = _AUJOURDHUI.sub("aujourdhui", text)
+    text = _WEEKDAY_RELATIVE.sub("_date_", text)
+    return _DATE_RUN.sub("_date_", text)
 
 
 def _arrow_rewrite_words(texts: pa.Array) -> pa.Array:
@@ -538,9 +537,9 @@ def _arrow_rewrite_words(texts: pa.Array) -> pa.Array:
     rewritten = pc.if_else(pc.is_null(found), flat, pc.take(_REWRITE_VALUES, found))
     words = type(words).from_arrays(words.offsets, rewritten)
     texts = pc.binary_join(words, pa.scalar(" ", type=pa.large_string()))
-    texts = _arrow_sub(texts, ("aujourd hui",), _AUJOURDHUI.pattern, "aujourdhui")
-    texts = _arrow_sub(texts, ("prochain", "dernier"), _WEEKDAY_RELATIVE.pattern, "_date_")
-    return _arrow_sub(texts, ("_date_",), _DATE_RUN.pattern, "_date_")
+    # The date phrases, on the few texts where one may occur (Python's substitutions).
+    phrases = pc.match_substring_regex(texts, _DATE_PHRASE_LITERALS)
+    return _arrow_python_step(texts, phrases, _date_phrases)
 
 
 def _normalise_arrow_chunk(texts: pa.Array) -> pa.Array:
