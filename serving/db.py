@@ -97,18 +97,21 @@ accompaniment_events = Table(
     Index("ix_events_household_time", "household_id", "occurred_at"),
 )
 
+
+def _one_per_request() -> Column:
+    """The key of a table holding one row per stored request."""
+    return Column(
+        "service_request_id", ID, ForeignKey("requests.service_request_id"), primary_key=True
+    )
+
+
 # What each request's text says, as read when it was stored (features.signals.read_texts):
 # the history of later requests reuses it instead of reading past texts again. A reading
 # made by another version of the reading code (``version``) is ignored and redone.
 text_readings = Table(
     "text_readings",
     metadata,
-    Column(
-        "service_request_id",
-        ID,
-        ForeignKey("requests.service_request_id"),
-        primary_key=True,
-    ),
+    _one_per_request(),
     Column("needs", Integer, nullable=False),  # bit mask over features.signals.NEEDS
     Column("amount", Float),  # euros stated, NULL for none
     Column("version", String(16), nullable=False),
@@ -117,12 +120,7 @@ text_readings = Table(
 predictions = Table(
     "predictions",
     metadata,
-    Column(
-        "service_request_id",
-        ID,
-        ForeignKey("requests.service_request_id"),
-        primary_key=True,
-    ),
+    _one_per_request(),
     Column("routed_service", CODE, nullable=False),
     Column("abstained", Boolean, nullable=False),
     Column("confidence", Float),

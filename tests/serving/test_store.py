@@ -115,6 +115,15 @@ def _prediction(request_id: str) -> dict:
     }
 
 
+def _first_households(territory, households) -> dict:
+    """The contract tables of some households of a territory."""
+    return {
+        name: frame[frame["household_id"].isin(households)]
+        for name, frame in territory.tables().items()
+        if name in ("households", "requests", "accompaniment_events")
+    }
+
+
 def test_migrations_create_every_table_and_are_idempotent(store):
     from serving.db import metadata
     from serving.migrate import current_tables, upgrade
@@ -129,11 +138,7 @@ def test_a_territory_reads_back_as_the_same_features(store, small_territory):
     from features.build import batch_features
 
     households = small_territory.households["household_id"].iloc[:150]
-    tables = {
-        name: frame[frame["household_id"].isin(households)]
-        for name, frame in small_territory.tables().items()
-        if name in ("households", "requests", "accompaniment_events")
-    }
+    tables = _first_households(small_territory, households)
     store.load_tables(tables)
     read = store.history_frames(households)
     read["requests"] = read["requests"].drop(columns=["source"])
@@ -166,11 +171,7 @@ def test_kept_text_readings_replace_past_texts_until_the_reading_code_changes(
     from serving import db
 
     households = small_territory.households["household_id"].iloc[:100]
-    tables = {
-        name: frame[frame["household_id"].isin(households)]
-        for name, frame in small_territory.tables().items()
-        if name in ("households", "requests", "accompaniment_events")
-    }
+    tables = _first_households(small_territory, households)
     store.load_tables(tables)
     fresh = _history(store.history_frames(households)).requests  # texts read here
     kept = store.history_columns(households)
@@ -319,13 +320,7 @@ def test_history_reads_on_the_cursor_equal_sqlalchemys(store, small_territory):
     from serving.store import HISTORY_READS
 
     households = small_territory.households["household_id"].iloc[:40]
-    store.load_tables(
-        {
-            name: frame[frame["household_id"].isin(households)]
-            for name, frame in small_territory.tables().items()
-            if name in ("households", "requests", "accompaniment_events")
-        }
-    )
+    store.load_tables(_first_households(small_territory, households))
     ids = [*sorted(households)[:25], "h_unknown_household_0"]
     direct = store.history_columns(ids)
     with store.engine.connect() as connection:
