@@ -177,6 +177,22 @@ def store_load(
     typer.echo(f"loaded {counts} (history before {cutoff:%Y-%m-%d})")
 
 
+@store_app.command("readings")
+def store_readings(data_dir: DataDirOption = Path("data")) -> None:
+    """Read again the request texts whose kept reading is missing or was made by another
+    version of the reading code (run after an upgrade; the service does it on the fly,
+    more slowly, otherwise)."""
+    from rich.progress import Progress
+
+    store = _store(data_dir)
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Reading texts", total=None)
+        done = store.refresh_readings(
+            on_chunk=lambda n, total: progress.update(task, completed=n, total=total)
+        )
+    typer.echo(f"{done} texts read again")
+
+
 @demo_app.command("replay")
 def demo_replay(
     key: Annotated[str, typer.Option(envvar="AIGUILLAGE_API_KEY", help="An intake key.")],

@@ -12,7 +12,19 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, bindparam, case, func, insert, null, select, text, update
+from sqlalchemy import (
+    Engine,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -229,6 +241,34 @@ class Store:
             for lo in range(0, len(readings), INSERT_CHUNK):
                 connection.execute(insert(db.text_readings), readings[lo : lo + INSERT_CHUNK])
         return counts
+
+    def refresh_readings(self, chunk: int = 5_000, on_chunk=None) -> int:
+        """Read again the texts whose reading is missing or was made by another version of
+        the reading code (after an upgrade, or a store filled before readings were kept):
+        the histories then read no past text. Returns how many were read; ``on_chunk`` is
+        called with (done, total) after each chunk."""
+        r, t = db.requests, db.text_readings
+        stale = (
+            select(r.c.service_request_id, r.c.description)
+            .select_from(r.outerjoin(t, t.c.service_request_id == r.c.service_request_id))
+            .where(or_(t.c.version.is_(None), t.c.version != READING_VERSION))
+        )
+        with self.engine.connect() as connection:
+            total = connection.execute(select(func.count()).select_from(stale.subquery())).scalar()
+        done = 0
+        while done < total:
+            with self.engine.begin() as connection:
+                rows = connection.execute(stale.limit(chunk)).all()
+                if not rows:
+                    break
+                frame = pd.DataFrame(rows, columns=["service_request_id", "description"])
+                ids = frame["service_request_id"].tolist()
+                connection.execute(delete(t).where(t.c.service_request_id.in_(ids)))
+                connection.execute(insert(t), text_reading_rows(frame))
+            done += len(rows)
+            if on_chunk is not None:
+                on_chunk(done, total)
+        return done
 
     def audit(self, rows: Sequence[dict]) -> None:
         if rows:

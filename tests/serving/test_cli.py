@@ -66,6 +66,39 @@ def test_store_load_keeps_the_holdout_out_and_loads_once(tmp_path, small_territo
     assert "nothing loaded" in again.output and store.count("requests") == loaded
 
 
+def test_store_readings_reads_again_the_missing_and_stale_ones(tmp_path, small_territory_dir):
+    """After an upgrade of the reading code (or on a store filled before readings were
+    kept), `store readings` reads those texts again; then no history fetches a past text."""
+    from sqlalchemy import delete, update
+
+    from features.signals import READING_VERSION
+    from serving import db
+    from serving.db import make_engine
+    from serving.store import Store
+
+    load = ["store", "load", "--data", str(small_territory_dir), "--data-dir", str(tmp_path)]
+    assert runner.invoke(app, load).exit_code == 0
+    store = Store(make_engine(f"sqlite:///{tmp_path / 'aiguillage.db'}"))
+    t = db.text_readings
+    with store.engine.begin() as connection:
+        ids = connection.execute(t.select().with_only_columns(t.c.service_request_id)).scalars()
+        ids = sorted(ids)
+        connection.execute(delete(t).where(t.c.service_request_id.in_(ids[:300])))
+        connection.execute(
+            update(t).where(t.c.service_request_id.in_(ids[300:1000])).values(version="old")
+        )
+    result = runner.invoke(app, ["store", "readings", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("1000 texts read again")
+    with store.engine.connect() as connection:
+        versions = connection.execute(t.select().with_only_columns(t.c.version)).scalars().all()
+    assert len(versions) == store.count("requests") and set(versions) == {READING_VERSION}
+    again = runner.invoke(app, ["store", "readings", "--data-dir", str(tmp_path)])
+    assert again.output.strip().endswith("0 texts read again")
+    history = store.history_columns([store.request(ids[0])["household_id"]])
+    assert all(text is None for text in history["requests"]["description"])
+
+
 def test_serve_check_fails_without_a_champion(tmp_path, monkeypatch):
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     result = runner.invoke(app, ["serve", "check", "--data-dir", str(tmp_path)])
