@@ -426,8 +426,9 @@ def normalise_texts(texts):
 # - entities need Python's regular expressions (look-behinds, back-references): texts
 #   holding a digit, "@", a link or an underscore go through ``_replace_entities``, the
 #   others are left as they are, as that function leaves them;
-# - punctuation is a byte map, word rewrites a dictionary look-up on Arrow's split words,
-#   the date phrases RE2 substitutions (their patterns mean the same in RE2).
+# - punctuation is a byte map and word rewrites a dictionary look-up on Arrow's split
+#   words; the date phrases are Python's own substitutions, run on the few texts holding
+#   one of the words every match contains.
 #
 # ``normalise_texts`` uses it from ARROW_BATCH texts; the tests compare both paths.
 
