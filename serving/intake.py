@@ -30,7 +30,6 @@ from serving.schemas import (
     Suggestion,
     TriageAnswer,
     TriageRequest,
-    as_local_aware,
     local_now,
 )
 from serving.scoring import Answer, score
@@ -65,43 +64,42 @@ def _plain(value):
 
 
 def answer_model(request_id: str, row: dict, answer: Answer) -> TriageAnswer:
-    """The answer as the API gives it. Built without validation (``model_construct``):
-    every value comes from our own scoring, and validating them again cost more than
-    scoring a request of a batch; tests check these answers against the schema."""
+    """The answer as the API gives it, validated in one call of pydantic's core on plain
+    values (faster than building the eight nested models one by one, and checked)."""
     r = answer.route
-    return TriageAnswer.model_construct(
-        request_id=request_id,
-        household_id=row["household_id"],
-        received_at=as_local_aware(row["requested_datetime"]),
-        route=RouteOut.model_construct(
-            service=r.service,
-            label=service_label(r.service),
-            abstained=r.abstained,
-            confidence=r.confidence if r.suggestions else None,
-            suggestions=[
-                Suggestion.model_construct(service=s, label=service_label(s), probability=p)
-                for s, p in r.suggestions
+    return TriageAnswer.model_validate(
+        {
+            "request_id": request_id,
+            "household_id": row["household_id"],
+            "received_at": row["requested_datetime"],
+            "route": {
+                "service": r.service,
+                "label": service_label(r.service),
+                "abstained": r.abstained,
+                "confidence": r.confidence if r.suggestions else None,
+                "suggestions": [
+                    {"service": s, "label": service_label(s), "probability": p}
+                    for s, p in r.suggestions
+                ],
+            },
+            "risk": answer.risk,
+            "band": answer.band,
+            "band_deadline_hours": BAND_DEADLINE_HOURS.get(answer.band) if answer.band else None,
+            "urgent": answer.urgent,
+            "reasons": [
+                {
+                    "feature": x.feature,
+                    "value": _plain(x.value),
+                    "contribution": x.contribution,
+                    "direction": x.direction,
+                    "text": x.text,
+                }
+                for x in answer.reasons
             ],
-        ),
-        risk=answer.risk,
-        band=answer.band,
-        band_deadline_hours=BAND_DEADLINE_HOURS.get(answer.band) if answer.band else None,
-        urgent=answer.urgent,
-        reasons=[
-            ReasonOut.model_construct(
-                feature=x.feature,
-                value=_plain(x.value),
-                contribution=x.contribution,
-                direction=x.direction,
-                text=x.text,
-            )
-            for x in answer.reasons
-        ],
-        scored=answer.scored,
-        unscored_reason=answer.unscored_reason,
-        model_versions=ModelVersions.model_construct(
-            router=answer.router_version, risk=answer.risk_version
-        ),
+            "scored": answer.scored,
+            "unscored_reason": answer.unscored_reason,
+            "model_versions": {"router": answer.router_version, "risk": answer.risk_version},
+        }
     )
 
 
