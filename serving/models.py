@@ -28,6 +28,7 @@ from features.build import CATEGORY_LABELS
 from features.history import floats
 from features.registry import FEATURE_NAMES
 from serving.config import RISK_MODEL, ROUTER_MODEL
+from serving.periodic import Periodic
 
 log = logging.getLogger("aiguillage.models")
 # The direct paths must give the estimators' probabilities to this much (the text block
@@ -441,8 +442,7 @@ class ModelHolder:
         self.alias = alias
         self.current = ModelSet(problems={"router": "not loaded yet", "risk": "not loaded yet"})
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._poller: Periodic | None = None
 
     def _wanted_versions(self, client: MlflowClient) -> dict[str, str | None]:
         wanted = {}
@@ -490,20 +490,11 @@ class ModelHolder:
             return changed
 
     def start_polling(self, every_seconds: float) -> None:
-        if every_seconds <= 0 or self._thread is not None:
+        if every_seconds <= 0 or self._poller is not None:
             return
-
-        def loop() -> None:
-            while not self._stop.wait(every_seconds):
-                try:
-                    self.refresh()
-                except Exception as error:  # the registry may be briefly unreachable
-                    log.warning("model poll failed", extra={"error": repr(error)})
-
-        self._thread = threading.Thread(target=loop, name="model-poll", daemon=True)
-        self._thread.start()
+        self._poller = Periodic("model poll", self.refresh, every_seconds, log)
+        self._poller.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if self._poller is not None:
+            self._poller.stop()

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 
 from serving.config import Settings
 from serving.monitoring.records import last_run_at
 from serving.monitoring.run import run_monitor
+from serving.periodic import Periodic
 from serving.store import Store, utcnow
 
 log = logging.getLogger("aiguillage.monitoring")
@@ -22,8 +22,8 @@ class MonitorSchedule:
         self.store = store
         self.settings = settings
         self.every = dt.timedelta(hours=settings.monitor_every_hours)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        wait = min(LOOK_EVERY_SECONDS, self.every.total_seconds())
+        self._looker = Periodic("monitoring run", self.tick, wait, log, first_at_once=True)
 
     def due(self) -> bool:
         last = last_run_at(self.store)
@@ -38,22 +38,8 @@ class MonitorSchedule:
         return True
 
     def start(self) -> None:
-        if self.settings.monitor_every_hours <= 0 or self._thread is not None:
-            return
-        wait = min(LOOK_EVERY_SECONDS, self.every.total_seconds())
-
-        def loop() -> None:
-            while not self._stop.is_set():
-                try:
-                    self.tick()
-                except Exception as error:  # no champion yet, store busy: try again later
-                    log.warning("monitoring run failed", extra={"error": type(error).__name__})
-                self._stop.wait(wait)
-
-        self._thread = threading.Thread(target=loop, name="monitoring", daemon=True)
-        self._thread.start()
+        if self.settings.monitor_every_hours > 0:
+            self._looker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._looker.stop()
