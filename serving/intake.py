@@ -244,9 +244,15 @@ class Intake:
         household in strict mode, an Idempotency-Key reused with another body)."""
         outcomes: list = [None] * len(submissions)
         pending: list[_Pending] = []
+        households = [[self.household_id(r) for r in s.requests] for s in submissions]
+        known = (  # strict mode: one look-up for the whole group
+            self.store.household_territories({h for ids in households for h in ids})
+            if self.strict_households
+            else None
+        )
         for k, submission in enumerate(submissions):
             try:
-                prepared = self._prepare(submission)
+                prepared = self._prepare(submission, households[k], known)
             except (UnknownHouseholdError, IdempotencyConflictError) as error:
                 outcomes[k] = error
                 continue
@@ -282,16 +288,15 @@ class Intake:
                 outcomes[p.position] = error
         return outcomes
 
-    def _prepare(self, submission: Submission):
-        """The stored answer of a replayed submission, or its households and request rows."""
+    def _prepare(self, submission: Submission, households: list[str], known: dict | None):
+        """The stored answer of a replayed submission, or its households and request rows.
+        ``known`` holds the households the store knows, in strict mode (None otherwise)."""
         s = submission
         if s.idempotency_key is not None:
             stored = self.replay(s.principal, s.idempotency_key, s.body_hash)
             if stored is not None:
                 return stored
-        households = [self.household_id(r) for r in s.requests]
-        if self.strict_households:
-            known = self.store.household_territories(households)
+        if known is not None:
             unknown = [i for i, h in enumerate(households) if h not in known]
             if unknown:
                 raise UnknownHouseholdError(unknown)

@@ -64,7 +64,7 @@ def test_concurrent_calls_are_grouped_and_each_gets_its_own_answer(service, held
     assert service.store.count("predictions") == len(rows)
 
 
-def test_one_submission_s_error_is_its_own(service, held_out):
+def test_one_submission_s_error_is_its_own(service, held_out, monkeypatch):
     """In one group: a good call, an unknown household in strict mode, and two calls
     reusing one Idempotency-Key with different bodies."""
     from serving.intake import (
@@ -82,6 +82,11 @@ def test_one_submission_s_error_is_its_own(service, held_out):
     good, other = (TriageRequest.model_validate(payload(r)) for r in held_out.head(2).itertuples())
     stranger = good.model_copy(update={"household_id": "h_" + "f" * 20})
     before = state.store.count("requests")
+    lookups = []
+    territories = state.store.household_territories
+    monkeypatch.setattr(
+        state.store, "household_territories", lambda ids: lookups.append(ids) or territories(ids)
+    )
     outcomes = strict.triage_together(
         [
             Submission(caller, (good,)),
@@ -95,6 +100,7 @@ def test_one_submission_s_error_is_its_own(service, held_out):
     assert isinstance(outcomes[2], list)
     assert isinstance(outcomes[3], IdempotencyConflictError)
     assert state.store.count("requests") == before + 2  # the good one and the keyed one
+    assert len(lookups) == 1  # strict mode looks the group's households up at once
     # The keyed answer is the one replayed for its key.
     (replayed,) = strict.triage(caller, [good], idempotency_key="same", body_hash="one")
     assert replayed.request_id == outcomes[2][0].request_id
