@@ -104,3 +104,36 @@ def test_one_submission_s_error_is_its_own(service, held_out, monkeypatch):
     # The keyed answer is the one replayed for its key.
     (replayed,) = strict.triage(caller, [good], idempotency_key="same", body_hash="one")
     assert replayed.request_id == outcomes[2][0].request_id
+
+
+def test_small_groups_are_scored_on_the_event_loop_and_batches_in_a_thread(
+    service, held_out, monkeypatch
+):
+    """A few requests are scored on the event loop (a hop to a thread would cost more than
+    the wait); a batch-sized group goes to a thread, so the service still answers meanwhile."""
+    import asyncio
+
+    from serving.grouping import INLINE_REQUESTS
+
+    seen = []
+    intake = service.state.intake
+    triage_together = intake.triage_together
+
+    def spy(submissions):
+        try:
+            asyncio.get_running_loop()
+            where = "loop"
+        except RuntimeError:
+            where = "thread"
+        seen.append((where, sum(len(s.requests) for s in submissions)))
+        return triage_together(submissions)
+
+    monkeypatch.setattr(intake, "triage_together", spy)
+    rows = [payload(r) for r in held_out.itertuples()]
+    big = (rows * (INLINE_REQUESTS // len(rows) + 2))[: INLINE_REQUESTS + 1]
+    for batch in (rows[:3], big):
+        response = service.client.post(
+            "/v1/triage/batch", json={"requests": batch}, headers=service.headers("intake")
+        )
+        assert response.status_code == 200 and len(response.json()["results"]) == len(batch)
+    assert seen == [("loop", 3), ("thread", INLINE_REQUESTS + 1)]
