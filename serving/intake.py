@@ -331,11 +331,7 @@ class Intake:
                     "created_at": utcnow(),
                 }
             )
-        readings = [
-            _reading_row(i, a)
-            for i, a in zip(ids, answers, strict=True)
-            if a.text_needs is not None
-        ]
+        readings = [_reading_row(i, a) for i, a in zip(ids, answers, strict=True)]
         return out, rows, predictions, audit, idempotency, readings
 
     def replay(self, principal: Principal, key: str, body_hash: str | None):

@@ -14,6 +14,7 @@ import threading
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import mlflow
 import numpy as np
@@ -184,7 +185,7 @@ class RouterModel:
     def direct(self) -> bool:
         return self.blocks is not None
 
-    @property
+    @cached_property
     def read_features(self) -> list[str]:
         """The input columns ``predict_proba`` reads: on the direct path, those of the
         blocks the model uses (the first feature, which gives the row count, included)."""
@@ -270,18 +271,15 @@ class RiskModel:
     booster: object  # the uncalibrated LightGBM booster, for exact TreeSHAP contributions
     vocabularies: dict[str, dict[object, int]]  # categorical feature -> value -> code
     calibrator: object  # the fitted sigmoid (raw margin -> calibrated risk)
-    # Categorical feature -> the encoder's code (as float) of each code of online_values,
-    # the last entry for code -1 (missing): see encode_values.
-    code_maps: dict[str, np.ndarray] = field(default_factory=dict)
 
-    @classmethod
-    def with_code_maps(cls, **fields) -> RiskModel:
-        vocabularies = fields["vocabularies"]
-        code_maps = {
+    @cached_property
+    def code_maps(self) -> dict[str, np.ndarray]:
+        """Categorical feature -> the encoder's code (as float) of each code of
+        online_values, the last entry for code -1 (missing): see encode_values."""
+        return {
             name: np.array([lookup.get(label, -1) for label in CATEGORY_LABELS[name]], float)
-            for name, lookup in vocabularies.items()
+            for name, lookup in self.vocabularies.items()
         }
-        return cls(**fields, code_maps=code_maps)
 
     def encode(self, inputs) -> np.ndarray:
         """Inputs as ``model_inputs`` gives them (a frame, or a mapping of column arrays) as
@@ -402,7 +400,7 @@ def load_risk(client: MlflowClient, alias: str) -> RiskModel:
     # One thread: a live request is a few rows, and LightGBM's pool costs milliseconds.
     pipeline.named_steps["model"].set_params(n_jobs=1)
     (calibrator,) = estimator.calibrated_classifiers_[0].calibrators
-    model = RiskModel.with_code_maps(
+    model = RiskModel(
         estimator=estimator,
         version=version,
         features=list(metadata["features"]),

@@ -35,8 +35,8 @@ class Answer:
     router_version: str | None
     risk_version: str | None
     # What the text says (features.signals), kept with the request for later histories.
-    text_needs: int | None = None
-    text_amount: float | None = None
+    text_needs: int
+    text_amount: float | None
 
     @property
     def scored(self) -> bool:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import (
     Engine,
+    Select,
     bindparam,
     case,
     delete,
@@ -69,18 +70,16 @@ def _requests_with_readings():
     )
 
 
+def _of_households(table, names) -> Select:
+    return select(*(table.c[c] for c in names)).where(table.c.household_id.in_(HOUSEHOLDS_IN))
+
+
 # What a live request reads of its households' history, built once (see history_columns).
 HISTORY_READS = {
-    "households": DirectSelect(
-        select(*(db.households.c[c] for c in HISTORY_COLUMNS["households"])).where(
-            db.households.c.household_id.in_(HOUSEHOLDS_IN)
-        )
-    ),
+    "households": DirectSelect(_of_households(db.households, HISTORY_COLUMNS["households"])),
     "requests": DirectSelect(_requests_with_readings()),
     "accompaniment_events": DirectSelect(
-        select(
-            *(db.accompaniment_events.c[c] for c in HISTORY_COLUMNS["accompaniment_events"])
-        ).where(db.accompaniment_events.c.household_id.in_(HOUSEHOLDS_IN))
+        _of_households(db.accompaniment_events, HISTORY_COLUMNS["accompaniment_events"])
     ),
 }
 
