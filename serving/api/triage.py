@@ -57,10 +57,19 @@ def _conflict() -> HTTPException:
     )
 
 
-def _json(answer: BaseModel) -> Response:
+def _json(answer: BaseModel, headers: dict | None = None) -> Response:
     """The answer already is a validated model: serialise it once, in pydantic's core,
     rather than letting FastAPI validate and encode it again."""
-    return Response(answer.model_dump_json(), media_type="application/json")
+    return Response(answer.model_dump_json(), media_type="application/json", headers=headers)
+
+
+# A batch call keeps one worker process busy for a few hundred milliseconds. The worker
+# processes share the listening socket, and a kept-alive connection would pin its client to
+# the worker that first accepted it (an event loop accepts every pending connection at
+# once, so one worker may hold them all while the others idle). After a batch the
+# connection is closed: the client's next call is accepted by a worker that is free (a busy
+# one is slower to wake), for the cost of one loopback handshake.
+AFTER_BATCH = {"Connection": "close"}
 
 
 def record(state, answers: list[TriageAnswer]) -> None:
@@ -113,4 +122,5 @@ async def triage_batch(
             ],
         )
     answers = await run_triage(state, principal, batch.requests, key, batch, ("body", "requests"))
-    return _json(TriageBatchAnswer.model_construct(results=answers))  # answers are valid
+    batch_answer = TriageBatchAnswer.model_construct(results=answers)  # answers are valid
+    return _json(batch_answer, AFTER_BATCH)

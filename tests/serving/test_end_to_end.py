@@ -55,7 +55,12 @@ def test_main_flows_over_http(server, keys):
         }
         answer = http.post("/v1/triage", json=body, headers=intake).json()
         assert answer["scored"] and answer["urgent"] and answer["band"] in ("P1", "P2")
-        batch = http.post("/v1/triage/batch", json={"requests": [body] * 3}, headers=intake).json()
+        single = http.post("/v1/triage", json=body, headers=intake)
+        assert single.headers.get("connection") != "close"  # kept alive
+        batched = http.post("/v1/triage/batch", json={"requests": [body] * 3}, headers=intake)
+        # closed after a batch, so that the next call goes to a free worker
+        assert batched.headers["connection"] == "close"
+        batch = batched.json()
         assert len(batch["results"]) == 3
         admin = {"X-API-Key": keys["admin"]}
         detail = http.get(f"/v1/requests/{answer['request_id']}", headers=admin).json()
@@ -63,7 +68,7 @@ def test_main_flows_over_http(server, keys):
         timeline = http.get(
             f"/v1/households/{answer['household_id']}/timeline", headers=admin
         ).json()
-        assert len(timeline["entries"]) == 4
+        assert len(timeline["entries"]) == 5
         schema = http.get("/openapi.json").json()
         assert "/v1/triage" in schema["paths"] and "/open311/v2/requests.json" in schema["paths"]
         assert http.get("/ready").json()["ready"]
