@@ -34,6 +34,20 @@ from features.vocabulary import BENEFITS
 
 metadata = MetaData()
 
+# The covering indexes of the feature history's reads (serving.store.HISTORY_READS).
+HISTORY_REQUEST_INDEX = (
+    "household_id",
+    "requested_datetime",
+    "initial_service_code",
+    "assigned_datetime",
+    "first_response_datetime",
+    "closed_datetime",
+    "reassignment_count",
+    "complaint",
+    "service_request_id",
+)
+HISTORY_EVENT_INDEX = ("household_id", "occurred_at", "recorded_at", "kind", "amount")
+
 ID = String(64)
 CODE = String(40)
 
@@ -79,7 +93,10 @@ requests = Table(
     Column("complaint", Boolean, nullable=False, default=False),
     # Where the row came from: "api", "open311" or "import".
     Column("source", CODE, nullable=False),
-    Index("ix_requests_household_time", "household_id", "requested_datetime"),
+    # A household's requests in time order, with every column its feature history reads
+    # but the text (features.history.HISTORY_COLUMNS): the history is read from the index
+    # alone, household by household, without visiting the table's pages.
+    Index("ix_requests_history", *HISTORY_REQUEST_INDEX),
     Index("ix_requests_time", "requested_datetime"),
 )
 
@@ -94,7 +111,7 @@ accompaniment_events = Table(
     Column("service", CODE),
     Column("amount", Float),
     Column("crisis_kind", CODE),
-    Index("ix_events_household_time", "household_id", "occurred_at"),
+    Index("ix_events_history", *HISTORY_EVENT_INDEX),  # covers the history read, likewise
 )
 
 
@@ -115,6 +132,8 @@ text_readings = Table(
     Column("needs", Integer, nullable=False),  # bit mask over features.signals.NEEDS
     Column("amount", Float),  # euros stated, NULL for none
     Column("version", String(16), nullable=False),
+    # SQLite: rows kept in the key's own B-tree, one look-up per history row instead of two.
+    sqlite_with_rowid=False,
 )
 
 predictions = Table(

@@ -20,7 +20,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    null,
     or_,
     select,
     text,
@@ -49,19 +48,16 @@ SCORED_WRITES = {
 
 
 def _requests_with_readings():
-    """A household's requests with the readings kept of their texts (STORED_READINGS): the
-    text itself is fetched only where no current reading was kept."""
+    """A household's requests with the readings kept of their texts (STORED_READINGS),
+    without the texts: every column read is in the index ``ix_requests_history``, so the
+    rows come from the index alone. Texts are fetched only for rows with no current
+    reading (``_unread_texts``)."""
     r, t = db.requests, db.text_readings
     current = t.c.version == READING_VERSION
-    columns = [
-        case((current, null()), else_=r.c.description).label(name)
-        if name == "description"
-        else r.c[name]
-        for name in HISTORY_COLUMNS["requests"]
-    ]
     return (
         select(
-            *columns,
+            r.c.service_request_id,
+            *(r.c[name] for name in HISTORY_COLUMNS["requests"] if name != "description"),
             case((current, t.c.needs)).label("text_needs"),
             case((current, t.c.amount)).label("text_amount"),
         )
@@ -75,6 +71,12 @@ def _of_households(table, names) -> Select:
 
 
 # What a live request reads of its households' history, built once (see history_columns).
+REQUEST_IDS_IN = bindparam("ids", expanding=True)
+TEXTS_OF = DirectSelect(
+    select(db.requests.c.service_request_id, db.requests.c.description).where(
+        db.requests.c.service_request_id.in_(REQUEST_IDS_IN)
+    )
+)
 HISTORY_READS = {
     "households": DirectSelect(_of_households(db.households, HISTORY_COLUMNS["households"])),
     "requests": DirectSelect(_requests_with_readings()),
@@ -82,6 +84,19 @@ HISTORY_READS = {
         _of_households(db.accompaniment_events, HISTORY_COLUMNS["accompaniment_events"])
     ),
 }
+
+
+def _unread_texts(connection: Connection, requests: dict[str, tuple]) -> tuple:
+    """The description column of history rows: the text where no current reading was kept
+    (fetched here, usually none), None where one was. Takes the request ids out of
+    ``requests``."""
+    ids = requests.pop("service_request_id")
+    unread = [i for i, needs in zip(ids, requests["text_needs"], strict=True) if needs is None]
+    if not unread:
+        return (None,) * len(ids)
+    fetched = TEXTS_OF.columns(connection, {"ids": unread})
+    texts = dict(zip(fetched["service_request_id"], fetched["description"], strict=True))
+    return tuple(texts.get(i) for i in ids)
 
 
 def text_reading_rows(requests: pd.DataFrame) -> list[dict]:
@@ -161,9 +176,12 @@ class Store:
         cost more than reading them."""
         ids = sorted({h for h in household_ids if h})
         with self.engine.connect() as connection:
-            return {
+            tables = {
                 name: read.columns(connection, {"ids": ids}) for name, read in HISTORY_READS.items()
             }
+            requests = tables["requests"]
+            requests["description"] = _unread_texts(connection, requests)
+        return tables
 
     def household_territories(self, household_ids: Iterable[str]) -> dict[str, str]:
         ids = sorted(set(household_ids))

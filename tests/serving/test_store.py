@@ -322,8 +322,10 @@ def test_history_reads_on_the_cursor_equal_sqlalchemys(store, small_territory):
     households = small_territory.households["household_id"].iloc[:40]
     store.load_tables(_first_households(small_territory, households))
     ids = [*sorted(households)[:25], "h_unknown_household_0"]
-    direct = store.history_columns(ids)
     with store.engine.connect() as connection:
+        direct = {
+            name: read.columns(connection, {"ids": ids}) for name, read in HISTORY_READS.items()
+        }
         for name, read in HISTORY_READS.items():
             result = connection.execute(read.statement, {"ids": ids})
             rows = result.all()
@@ -335,6 +337,48 @@ def test_history_reads_on_the_cursor_equal_sqlalchemys(store, small_territory):
                 types = {type(v) for v in direct[name][column]}
                 assert types == {type(v) for v in values}, (name, column)
     assert store.history_columns(["h_unknown_household_0"])["requests"]["household_id"] == ()
+
+
+def test_migrations_give_the_schema_the_code_declares(store):
+    """The migrated store has exactly the tables, columns and indexes of serving.db (the
+    history's covering indexes included), on both backends."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from serving.db import metadata
+
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert differences == []
+
+
+def test_history_reads_come_from_covering_indexes_on_sqlite(tmp_path):
+    """A live request's history is read from the indexes alone: SQLite's plan for each
+    history read names a covering index (households by their key), and the text readings
+    are looked up in their own key's B-tree."""
+    from serving.db import make_engine
+    from serving.migrate import upgrade
+    from serving.store import HISTORY_READS
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'plans.db'}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        for name, read in HISTORY_READS.items():
+            compiled = read.statement.compile(dialect=connection.dialect)
+            state = compiled.construct_expanded_state({"ids": ["a", "b"]})
+            plan = " | ".join(
+                row[3]
+                for row in connection.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + state.statement, tuple(state.positional_parameters)
+                )
+            )
+            if name == "households":
+                assert "sqlite_autoindex_households_1" in plan, plan
+            else:
+                assert "USING COVERING INDEX ix_" in plan, plan
+            if name == "requests":
+                assert "USING PRIMARY KEY" in plan, plan  # text_readings WITHOUT ROWID
+    engine.dispose()
 
 
 def test_scored_requests_written_on_the_cursor_read_back_as_sqlalchemy_writes_them(store):
