@@ -10,7 +10,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from features.text import PLACEHOLDERS, WORD_REWRITES, normalise_text, normalise_texts
+from features.text import (
+    PLACEHOLDERS,
+    WORD_REWRITES,
+    _fold,
+    _words,
+    normalise_text,
+    normalise_texts,
+)
 
 # scikit-learn's default TfidfVectorizer token_pattern.
 TFIDF_TOKENS = re.compile(r"(?u)\b\w\w+\b")
@@ -125,6 +132,14 @@ def test_word_rewrites_are_normalised_fixed_points() -> None:
     for source, target in WORD_REWRITES.items():
         assert normalise_text(source) == target, source
         assert normalise_text(target) == target, target
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.text(st.characters(max_codepoint=127), max_size=80), st.text(max_size=80)))
+@example("Loyer: 450_€ (t3), l'été!\t\n__ _date_ a--b")
+def test_words_are_the_runs_a_punctuation_pattern_leaves(text: str) -> None:
+    folded = _fold(text)
+    assert _words(folded) == re.sub(r"[^a-z0-9_]+", " ", folded, flags=re.ASCII).split()
 
 
 def test_non_str_is_rejected() -> None:

@@ -76,7 +76,7 @@ def _python_reading(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray
     for k, need in enumerate(NEEDS):
         said = np.array([bool(_COMPILED[need].search(t)) for t in normalised], dtype=bool)
         needs |= said.astype(np.uint8) << np.uint8(k)
-    amounts = _largest_amounts(texts)
+    amounts = _largest_amounts(texts, _AMOUNT.findall)
     return normalised, needs, amounts
 
 
