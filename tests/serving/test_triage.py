@@ -187,6 +187,12 @@ def test_a_batch_is_stored_in_one_transaction(service, held_out):
     assert response.status_code == 200
     assert service.store.count("requests") == before + 10
     assert service.store.count("predictions") == 10  # history rows carry none
+    # Request ids sort in arrival order (UUIDv7), so that a call's rows land on the last
+    # pages of the indexes keyed by request: random ids would be in order once in 10!.
+    ids = [a["request_id"] for a in response.json()["results"]]
+    later = service.client.post("/v1/triage", json=rows[0], headers=service.headers("intake"))
+    assert ids == sorted(ids) and ids[-1] < later.json()["request_id"]
+    assert len(set(ids)) == 10 and all(len(i) == 32 for i in ids)
 
 
 def test_an_idempotency_key_gives_the_same_answer_and_one_row(service, held_out):
