@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic_core import to_json
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -266,14 +267,26 @@ monitoring_alerts = Table(
 SQLITE_MMAP_BYTES = 1 << 30  # address space, not memory: pages stay in the OS cache
 
 
+def json_text(value) -> str:
+    """JSON columns' text, written by pydantic's core: a fourth of ``json.dumps``'s time
+    for a prediction's reasons, and UTF-8 as is (French text, not ``\\u00e9`` escapes)."""
+    return to_json(value).decode()
+
+
 def make_engine(url: str) -> Engine:
     """An engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=20, json_serializer=json_text
+        )
     path = make_url(url).database
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        json_serializer=json_text,
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection, _record) -> None:

@@ -84,13 +84,11 @@ class DirectInsert:
             return
         dialect = connection.dialect
         sql, names, processors = self._plan(dialect, tuple(rows[0]))
-        bound = [
-            tuple(
-                value if processor is None else processor(value)
-                for value, processor in zip((row[name] for name in names), processors, strict=True)
-            )
-            for row in rows
-        ]
+        columns = []  # processed column by column: one map() per column, not per value
+        for name, processor in zip(names, processors, strict=True):
+            column = [row[name] for row in rows]
+            columns.append(column if processor is None else list(map(processor, column)))
+        bound = list(zip(*columns, strict=True))
         if not dialect.positional:
             bound = [dict(zip(names, values, strict=True)) for values in bound]
         cursor = connection.connection.cursor()

@@ -433,3 +433,25 @@ def test_scored_requests_written_on_the_cursor_read_back_as_sqlalchemy_writes_th
                 assert stored == row, name
     with pytest.raises(IntegrityError):
         store.save_scored_requests([direct["requests"]], [direct["predictions"]])
+
+
+def test_json_columns_are_written_compact_in_utf8(store):
+    """JSON columns are written by pydantic's core (serving.db.json_text): French text as
+    UTF-8, no padding, and what reads back is what was written."""
+    from sqlalchemy import select, text
+
+    from serving import db
+
+    request = _request(7)
+    reasons = [{"feature": "crises_total", "value": 2.5, "text": "Déjà deux crises à l'été."}]
+    prediction = {**_prediction(request["service_request_id"]), "reasons": reasons}
+    assert store.save_scored_requests([request], [prediction])
+    with store.engine.connect() as connection:
+        raw = connection.execute(
+            text("SELECT CAST(reasons AS TEXT) FROM predictions WHERE service_request_id = :i"),
+            {"i": request["service_request_id"]},
+        ).scalar_one()
+        stored = connection.execute(select(db.predictions.c.reasons)).scalar_one()
+    assert "Déjà deux crises à l'été." in raw and "\\u00e9" not in raw
+    assert ", " not in raw.replace("l'été", "")  # no padding after separators
+    assert stored == reasons
