@@ -126,6 +126,14 @@ def _instant(value) -> np.datetime64:
     return np.datetime64(pd.Timestamp(value).to_datetime64(), "s")
 
 
+def _seconds(instants: list) -> np.ndarray:
+    """Instants as int64 seconds: ``_instant``'s values, at once for naive Python datetimes
+    (the service's), whose seconds ``to_seconds`` gives."""
+    if all(type(v) is dt.datetime and v.tzinfo is None for v in instants):
+        return to_seconds(instants)
+    return np.array([_instant(v) for v in instants]).astype(np.int64)
+
+
 def model_inputs(frame: pd.DataFrame, columns) -> pd.DataFrame:
     """A model's input columns as an MLflow signature describes them and JSON carries them:
     categories as plain strings (None when missing), booleans as floats."""
@@ -168,7 +176,7 @@ def online_values(requests: list[LiveRequest], history: History) -> dict[str, np
     """Feature values of live requests (categories as codes): what a model consumes."""
     queries = Queries(
         household=history.household_codes([r.household_id for r in requests]),
-        time=np.array([_instant(r.requested_datetime) for r in requests]).astype(np.int64),
+        time=_seconds([r.requested_datetime for r in requests]),
         channel=np.array([CHANNEL_CODES.get(r.channel, -1) for r in requests], dtype=np.int8),
         description=np.array([r.description for r in requests], dtype=object),
     )

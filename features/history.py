@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -112,16 +113,16 @@ def _positions(vocabulary: tuple[str, ...]) -> dict[str, int]:
 
 def codes(values, vocabulary: tuple[str, ...]) -> np.ndarray:
     """Category codes (-1 for missing or unknown values)."""
-    if not isinstance(values, pd.Series) and len(values) < SMALL:
+    if not isinstance(values, pd.Series):
+        # Python objects (a store's rows): a dict's look-up per value is faster than
+        # pandas' categorisation at any size (7,000 values: 0.2 ms against 1.4 ms).
         lookup = _positions(vocabulary)
-        return np.fromiter((lookup.get(v, -1) for v in values), np.int8, len(values))
-    if isinstance(values, pd.Series) and _arrow_strings(values):
+        return np.fromiter(map(lookup.get, values, repeat(-1)), np.int8, len(values))
+    if _arrow_strings(values):
         # Arrow's hash look-up: no Python string is made (3M events' kinds in ~30 ms).
         array = pa.array(values.array)
         found = pc.index_in(array, value_set=_vocabulary_array(vocabulary).cast(array.type))
         return found.fill_null(-1).to_numpy().astype(np.int8)
-    if not isinstance(values, pd.Series):
-        values = np.asarray(values, dtype=object)
     return pd.Categorical(values, categories=vocabulary).codes.astype(np.int8)
 
 
@@ -140,7 +141,7 @@ def floats(values) -> np.ndarray:
     """Numbers (or booleans) as float64, NaN where missing."""
     if isinstance(values, pd.Series):
         return values.to_numpy(dtype=np.float64, na_value=np.nan)
-    return np.asarray(values, dtype=object).astype(np.float64)
+    return np.array(values, dtype=np.float64)  # None -> NaN, as from an object array
 
 
 def _objects(values) -> np.ndarray:
@@ -170,11 +171,9 @@ class SortedTimes:
     @classmethod
     def build(cls, household: np.ndarray, time: np.ndarray, *tie_breakers: np.ndarray):
         key = household.astype(np.int64) * STRIDE + time
-        order = (
-            np.lexsort((*reversed(tie_breakers), key))
-            if tie_breakers
-            else np.argsort(key, kind="stable")
-        )
+        order = np.argsort(key, kind="stable")  # a store's rows come nearly sorted: cheap
+        if tie_breakers:
+            order = _break_ties(key, order, tie_breakers)
         return cls(key[order], household[order].astype(np.int64), time[order]), order
 
     def starts(self, household: np.ndarray) -> np.ndarray:
@@ -184,6 +183,21 @@ class SortedTimes:
     def before(self, household: np.ndarray, t: np.ndarray) -> np.ndarray:
         """Index one past the household's last item with time < t."""
         return np.searchsorted(self.key, household * STRIDE + t, side="left")
+
+
+def _break_ties(key: np.ndarray, order: np.ndarray, tie_breakers) -> np.ndarray:
+    """``np.lexsort((*reversed(tie_breakers), key))`` from ``order``, a stable sort of
+    ``key``: only the rows that share their key with another are sorted again."""
+    ordered = key[order]
+    tied = np.flatnonzero(ordered[1:] == ordered[:-1])
+    if not len(tied):
+        return order
+    at = np.union1d(tied, tied + 1)  # the runs of equal keys, where they stand
+    rows = order[at]  # in their original order within each run
+    again = np.lexsort((*(t[rows] for t in reversed(tie_breakers)), key[rows]))
+    order = order.copy()
+    order[at] = rows[again]
+    return order
 
 
 @dataclass(frozen=True)

@@ -340,6 +340,51 @@ def test_a_history_from_plain_columns_gives_the_batch_rows(small_territory, batc
         pd.testing.assert_series_equal(online, batch.iloc[i], check_names=False)
 
 
+def test_a_batch_history_from_plain_columns_gives_the_batch_rows(small_territory, batch):
+    """A call's live requests share one History built from their households' column tuples,
+    as the service reads them (readings stored for the past requests, none for the live
+    ones): batch-sized columns take the fast paths for many values (codes, times, texts
+    read in Arrow). Same rows as the batch frame."""
+    from features.signals import read_texts
+    from features.text import ARROW_BATCH
+
+    rng = np.random.default_rng(12)
+    requests = small_territory.requests
+    chosen = np.sort(rng.choice(len(requests), 700, replace=False))
+    ids = requests["household_id"].iloc[chosen].unique()
+    own = requests[requests["household_id"].isin(ids)]
+    events = small_territory.accompaniment_events
+    households = small_territory.households
+    columns = _as_read_from_a_store(own, "requests")
+    _, needs, amounts = read_texts(own["description"].to_numpy(dtype=object))
+    live = own["service_request_id"].isin(requests["service_request_id"].iloc[chosen]).to_numpy()
+    columns["text_needs"] = tuple(None if k else int(n) for k, n in zip(live, needs, strict=True))
+    columns["text_amount"] = tuple(
+        None if k or np.isnan(a) else float(a) for k, a in zip(live, amounts, strict=True)
+    )
+    assert live.sum() == len(chosen) >= ARROW_BATCH and len(own) > 2 * len(chosen)
+    history = History.from_tables(
+        _as_read_from_a_store(households[households["household_id"].isin(ids)], "households"),
+        columns,
+        _as_read_from_a_store(events[events["household_id"].isin(ids)], "accompaniment_events"),
+    )
+    frame = online_features(
+        [
+            LiveRequest(
+                r.household_id,
+                r.requested_datetime.to_pydatetime(),
+                r.channel,
+                r.description,
+                r.service_request_id,
+            )
+            for r in requests.iloc[chosen].itertuples()
+        ],
+        history,
+    )
+    expected = batch.iloc[chosen].reset_index(drop=True)
+    pd.testing.assert_frame_equal(frame, expected, check_names=False)
+
+
 def test_model_input_values_are_model_inputs_without_a_frame(small_territory, batch):
     from features.build import model_input_values, model_inputs, online_values
 
