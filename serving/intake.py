@@ -70,44 +70,43 @@ def _plain(value):
     return value
 
 
-def answer_model(request_id: str, row: dict, answer: Answer) -> TriageAnswer:
-    """The answer as the API gives it, validated in one call of pydantic's core on plain
-    values (faster than building the eight nested models one by one, and checked)."""
+def answer_payload(request_id: str, row: dict, answer: Answer) -> dict:
+    """The answer as the API gives it, in plain values: what ``TriageAnswer`` validates
+    (in one call of pydantic's core, faster than building its eight nested models one by
+    one) and dumps back unchanged (tested), so the stored prediction reuses its parts."""
     r = answer.route
-    return TriageAnswer.model_validate(
-        {
-            "request_id": request_id,
-            "household_id": row["household_id"],
-            "received_at": row["requested_datetime"],
-            "route": {
-                "service": r.service,
-                "label": service_label(r.service),
-                "abstained": r.abstained,
-                "confidence": r.confidence if r.suggestions else None,
-                "suggestions": [
-                    {"service": s, "label": service_label(s), "probability": p}
-                    for s, p in r.suggestions
-                ],
-            },
-            "risk": answer.risk,
-            "band": answer.band,
-            "band_deadline_hours": BAND_DEADLINE_HOURS.get(answer.band) if answer.band else None,
-            "urgent": answer.urgent,
-            "reasons": [
-                {
-                    "feature": x.feature,
-                    "value": _plain(x.value),
-                    "contribution": x.contribution,
-                    "direction": x.direction,
-                    "text": x.text,
-                }
-                for x in answer.reasons
+    return {
+        "request_id": request_id,
+        "household_id": row["household_id"],
+        "received_at": row["requested_datetime"],
+        "route": {
+            "service": r.service,
+            "label": service_label(r.service),
+            "abstained": r.abstained,
+            "confidence": r.confidence if r.suggestions else None,
+            "suggestions": [
+                {"service": s, "label": service_label(s), "probability": p}
+                for s, p in r.suggestions
             ],
-            "scored": answer.scored,
-            "unscored_reason": answer.unscored_reason,
-            "model_versions": {"router": answer.router_version, "risk": answer.risk_version},
-        }
-    )
+        },
+        "risk": answer.risk,
+        "band": answer.band,
+        "band_deadline_hours": BAND_DEADLINE_HOURS.get(answer.band) if answer.band else None,
+        "urgent": answer.urgent,
+        "reasons": [
+            {
+                "feature": x.feature,
+                "value": _plain(x.value),
+                "contribution": x.contribution,
+                "direction": x.direction,
+                "text": x.text,
+            }
+            for x in answer.reasons
+        ],
+        "scored": answer.scored,
+        "unscored_reason": answer.unscored_reason,
+        "model_versions": {"router": answer.router_version, "risk": answer.risk_version},
+    }
 
 
 def _request_row(request_id: str, household_id: str, request: TriageRequest, source: str):
@@ -134,17 +133,18 @@ def _request_row(request_id: str, household_id: str, request: TriageRequest, sou
     }
 
 
-def _prediction_row(request_id: str, answer: Answer, answered: TriageAnswer) -> dict:
+def _prediction_row(request_id: str, answer: Answer, payload: dict) -> dict:
+    """The stored prediction: the answer's route, risk and reasons as given (``payload``)."""
     return {
         "service_request_id": request_id,
         "routed_service": answer.route.service,
         "abstained": answer.route.abstained,
-        "confidence": answered.route.confidence,
-        "suggestions": [s.model_dump() for s in answered.route.suggestions],
+        "confidence": payload["route"]["confidence"],
+        "suggestions": payload["route"]["suggestions"],
         "risk": answer.risk,
         "band": answer.band,
         "urgent": answer.urgent,
-        "reasons": [x.model_dump() for x in answered.reasons],
+        "reasons": payload["reasons"],
         "scored": answer.scored,
         "unscored_reason": answer.unscored_reason,
         "router_version": answer.router_version,
@@ -319,11 +319,14 @@ class Intake:
         lists, in the order of Store.save_scored_requests)."""
         s, rows = pending.submission, pending.rows
         ids = [row["service_request_id"] for row in rows]
-        out = [answer_model(i, row, a) for i, row, a in zip(ids, rows, answers, strict=True)]
+        payloads = [answer_payload(i, r, a) for i, r, a in zip(ids, rows, answers, strict=True)]
+        out = [TriageAnswer.model_validate(p) for p in payloads]
         for row, answer in zip(rows, answers, strict=True):
             if not answer.route.abstained:
                 row["initial_service_code"] = answer.route.service
-        predictions = [_prediction_row(i, a, o) for i, a, o in zip(ids, answers, out, strict=True)]
+        predictions = [
+            _prediction_row(i, a, p) for i, a, p in zip(ids, answers, payloads, strict=True)
+        ]
         # The caller reads each household's explained score: that read is audited.
         audit = audit_rows(s.principal, "score", "household", pending.households)
         idempotency = []

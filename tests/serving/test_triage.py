@@ -80,6 +80,51 @@ def test_routes_and_abstentions_follow_the_thresholds(service, held_out):
         ]
     )
     assert accuracy > 0.8
+    for r in results[::3]:  # the stored prediction is the answer given, part for part
+        stored = service.store.request(r["request_id"])
+        assert stored["suggestions"] == r["route"]["suggestions"]
+        assert stored["reasons"] == r["reasons"] and len(r["reasons"]) == 5
+        assert stored["confidence"] == r["route"]["confidence"]
+
+
+def test_answer_payloads_are_what_the_answer_model_validates_and_dumps(service, held_out):
+    """Answers are built as plain values and validated in one call: the parts the stored
+    prediction reuses (route, suggestions, reasons) dump back unchanged, in Python and in
+    JSON."""
+    import json
+
+    from features.build import LiveRequest
+    from serving.db import json_text
+    from serving.intake import answer_payload
+    from serving.schemas import TriageAnswer
+    from serving.scoring import score
+
+    rows = held_out.head(60)
+    live = [
+        LiveRequest(r.household_id, r.requested_datetime.to_pydatetime(), r.channel,
+                    r.description, f"live-{i}")
+        for i, r in enumerate(rows.itertuples())
+    ]  # fmt: skip
+    tables = service.store.history_columns(rows["household_id"])
+    for name in ("household_id", "requested_datetime", "description"):
+        column = tables["requests"][name]
+        tables["requests"][name] = (*column, *(getattr(r, name) for r in live))
+    live_values = {"reassignment_count": 0, "complaint": False}  # as intake stores them
+    for name in tables["requests"]:
+        if len(tables["requests"][name]) < len(tables["requests"]["description"]):
+            value = live_values.get(name)
+            tables["requests"][name] = (*tables["requests"][name], *([value] * len(live)))
+    answers = score(live, tables, service.state.models.current)
+    assert {a.route.abstained for a in answers} == {True, False}
+    for request, answer in zip(live, answers, strict=True):
+        row = {"household_id": request.household_id,
+               "requested_datetime": request.requested_datetime}  # fmt: skip
+        payload = answer_payload(request.service_request_id, row, answer)
+        model = TriageAnswer.model_validate(payload)
+        reused = {"route": True, "reasons": True}
+        assert model.model_dump(include=reused) == {k: payload[k] for k in reused}
+        as_json = json.loads(model.model_dump_json(include=reused))
+        assert as_json == json.loads(json_text({k: payload[k] for k in reused}))
 
 
 def test_a_triaged_request_keeps_the_reading_of_its_text(service, held_out):
