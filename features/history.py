@@ -141,6 +141,12 @@ def floats(values) -> np.ndarray:
     """Numbers (or booleans) as float64, NaN where missing."""
     if isinstance(values, pd.Series):
         return values.to_numpy(dtype=np.float64, na_value=np.nan)
+    if len(values) >= SMALL:
+        try:  # Arrow's conversion: several times numpy's where None is among floats
+            array = pa.array(values, type=pa.float64())
+            return array.to_numpy(zero_copy_only=False, writable=True)
+        except (pa.ArrowException, TypeError):
+            pass  # what Arrow will not convert exactly (text, decimals, ints beyond 2^53)
     return np.array(values, dtype=np.float64)  # None -> NaN, as from an object array
 
 
@@ -341,7 +347,7 @@ class History:
                 event_arrays = _event_arrays(events, event_codes)
                 request_arrays = pending.result()
         return cls(
-            index=pd.Index(uniques),
+            index=pd.Index(uniques, dtype=uniques.dtype),  # no inference: object ids stay so
             households=_household_arrays(households, household_codes, len(uniques)),
             requests=request_arrays,
             events=event_arrays,
@@ -374,7 +380,12 @@ def _text_readings(requests: Table) -> tuple[TextSignals, np.ndarray, np.ndarray
     needs = floats(requests["text_needs"])
     amount = floats(requests["text_amount"])
     unread = np.isnan(needs)
-    texts, position = TextSignals.build(_objects(requests["description"])[unread])
+    descriptions = requests["description"]
+    if isinstance(descriptions, pd.Series):
+        unread_texts = descriptions.to_numpy(dtype=object)[unread]
+    else:  # the few unread among a store's many rows: no array of them all
+        unread_texts = [descriptions[i] for i in np.flatnonzero(unread).tolist()]
+    texts, position = TextSignals.build(unread_texts)
     needs[unread], amount[unread] = texts.needs[position], texts.amount[position]
     return texts, needs.astype(np.uint8), amount
 

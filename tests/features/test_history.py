@@ -3,6 +3,8 @@ pandas' and numpy's general functions give."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 
@@ -44,8 +46,15 @@ def test_codes_of_python_values_equal_pandas_positions():
 
 
 def test_floats_of_python_values_equal_an_object_arrays():
-    values = (1, 2.5, None, True, False, float("nan"), 0, 10**6, -3) * 20
-    expected = np.asarray(values, dtype=object).astype(np.float64)
-    got = floats(values)
-    assert got.dtype == np.float64 and np.isnan(got).sum() == 40
-    np.testing.assert_array_equal(got, expected)
+    values = (1, 2.5, None, True, False, float("nan"), 0, 10**6, -3, -0.0) * 20
+    for column in (
+        values[:5],  # a household's few rows
+        values,  # a call's many
+        (*values, Decimal("1.25"), "3.5", 2**53 + 1),  # what Arrow will not convert exactly
+    ):
+        expected = np.asarray(column, dtype=object).astype(np.float64)
+        got = floats(column)
+        assert got.dtype == np.float64 and got.flags.writeable
+        np.testing.assert_array_equal(got, expected)  # NaN where NaN, -0.0 as 0.0 would be
+        assert np.array_equal(np.signbit(got), np.signbit(expected))
+    assert np.isnan(floats(values)).sum() == 40
