@@ -527,8 +527,9 @@ def _ascii_punctuation(texts: pa.Array) -> pa.Array:
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data[~dropped]))
 
 
-# Every match of the date phrases' substitutions holds one of these.
-_DATE_PHRASE_LITERALS = r"aujourd hui|prochain|dernier|_date_"
+# Every match of the date phrases' substitutions holds one of these: a run of date words
+# ends with one before "_date_", unless "_date_" comes from "lundi prochain" (or dernier).
+_DATE_PHRASE_LITERALS = rf"aujourd hui|prochain|dernier|(?:{_WEEKDAYS}|{_MONTHS}) _date_"
 
 
 def _date_phrases(text: str) -> str:

@@ -56,6 +56,8 @@ ADVERSARIAL = [
     "j'ai 45e de plus, il reste 120e, 3e",
     "le 12/03, le 15/03/2024, le 12-03-24, le 12.03.2024, le 2024-03-12, le 1er avril 2024",
     "lundi prochain, mardi dernier, mars 2024, en janv. 2025, 15 mars, aujourd'hui, auj",
+    "mars lundi prochain, vendredi 12/03, juin 2024 ou dec. 2025, mai   2024",  # date runs
+    "samedi 12 mars et dimanche 1er avril 2024, lundi14h, mardi-15/03, le 3 juin",
     "à 14h30, 14 h, 9h, 14:30, 25h, 14h75",
     "appelez le 06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12 34 56 78, "
     "0033 (0)6-12-34-56-78, +33612345678",
