@@ -8,7 +8,6 @@ applies the very same functions.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -45,16 +44,17 @@ def route(
     probabilities = np.asarray(probabilities, dtype=np.float64)
     order = np.argsort(-probabilities, axis=1, kind="stable")[:, :TOP_SUGGESTIONS]
     out = []
-    for row, top in zip(probabilities, order, strict=True):
+    # Python floats from tolist() are float(row[i]) exactly, for far less per row.
+    for row, top in zip(probabilities.tolist(), order.tolist(), strict=True):
         best = classes[top[0]]
-        confidence = float(row[top[0]])
+        confidence = row[top[0]]
         abstained = confidence < thresholds.get(best, 1.0 + 1e-9)
         out.append(
             Route(
                 service=GENERAL_DESK if abstained else best,
                 confidence=confidence,
                 abstained=abstained,
-                suggestions=tuple((classes[i], float(row[i])) for i in top),
+                suggestions=tuple((classes[i], row[i]) for i in top),
             )
         )
     return out
@@ -115,6 +115,22 @@ class RowValues(Mapping):
         return len(self.columns)
 
 
+class _OneRow(Mapping):
+    """A row's values (name -> value, None when absent) as one-row columns."""
+
+    def __init__(self, values: Mapping[str, object]):
+        self.values = values
+
+    def __getitem__(self, name: str) -> tuple[object]:
+        return (self.values.get(name),)
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
 def reasons(
     contributions: np.ndarray,
     feature_names: Sequence[str],
@@ -122,13 +138,40 @@ def reasons(
     top: int = 5,
 ) -> list[Reason]:
     """The largest signed contributions of one prediction, worded from the registry."""
-    contributions = np.asarray(contributions, dtype=np.float64)[: len(feature_names)]
-    order = np.argsort(-np.abs(contributions), kind="stable")
+    rows = np.asarray(contributions, dtype=np.float64)[None, :]
+    (out,) = reasons_of_rows(rows, feature_names, _OneRow(values), top)
+    return list(out)
+
+
+def reasons_of_rows(
+    contributions: np.ndarray,
+    feature_names: Sequence[str],
+    columns: Mapping[str, Sequence],
+    top: int = 5,
+) -> list[tuple[Reason, ...]]:
+    """``reasons`` of every row of a contribution matrix at once, the values read from
+    feature columns (name -> one value per row): per row, the ``top`` largest absolute
+    contributions (ties in feature order), up to the first zero or NaN one."""
+    contributions = np.asarray(contributions, dtype=np.float64)[:, : len(feature_names)]
+    order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :top]
+    chosen = contributions[np.arange(len(order))[:, None], order]
+    read: dict[int, Sequence | None] = {}  # feature -> its column (None: absent)
+    # A sentence per (feature, value): a batch quotes the same few values many times.
+    sentences: dict[tuple, str] = {}
     out = []
-    for i in order:
-        if len(out) == top or contributions[i] == 0 or math.isnan(contributions[i]):
-            break
-        name = feature_names[i]
-        value = values.get(name)
-        out.append(Reason(name, value, float(contributions[i]), BY_NAME[name].describe(value)))
+    for i, (features, signed) in enumerate(zip(order.tolist(), chosen.tolist(), strict=True)):
+        row = []
+        for j, contribution in zip(features, signed, strict=True):
+            if contribution == 0 or contribution != contribution:  # zero or NaN: the end
+                break
+            name = feature_names[j]
+            if j not in read:
+                read[j] = columns.get(name)
+            value = None if read[j] is None else read[j][i]
+            key = (j, type(value), value)
+            text = sentences.get(key)
+            if text is None:
+                text = sentences[key] = BY_NAME[name].describe(value)
+            row.append(Reason(name, value, contribution, text))
+        out.append(tuple(row))
     return out

@@ -15,7 +15,7 @@ import numpy as np
 import sklearn
 
 from features.build import LiveRequest, decoded, model_input_values, online_values
-from features.decisions import Reason, Route, RowValues, band, explicit_urgency, reasons, route
+from features.decisions import Reason, Route, band, explicit_urgency, reasons_of_rows, route
 from features.history import History, Table
 from features.signals import NEEDS, need_mask
 from features.vocabulary import GENERAL_DESK
@@ -95,18 +95,9 @@ def _score(live: list[LiveRequest], tables: dict[str, Table], models: ModelSet) 
     if risk_model is not None:
         risk, contributions = risk_model.score_encoded(risk_model.encode_values(values))
         bands = band(risk, risk_model.band_cutoffs, urgent)
-        shown = _Decoded(values)
-        explained = [
-            tuple(
-                reasons(
-                    contributions[i],
-                    risk_model.encoded_features,
-                    RowValues(shown, i),
-                    top=TOP_REASONS,
-                )
-            )
-            for i in range(n)
-        ]
+        explained = reasons_of_rows(
+            contributions, risk_model.encoded_features, _Decoded(values), TOP_REASONS
+        )
     else:
         risk = [None] * n
         bands = ["P2" if u else None for u in urgent]
