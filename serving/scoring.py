@@ -94,30 +94,37 @@ def _score(live: list[LiveRequest], tables: dict[str, Table], models: ModelSet) 
     risk_model = models.risk
     if risk_model is not None:
         risk, contributions = risk_model.score_encoded(risk_model.encode_values(values))
-        bands = band(risk, risk_model.band_cutoffs, urgent)
+        bands = band(risk, risk_model.band_cutoffs, urgent).tolist()
+        risks = risk.tolist()
         explained = reasons_of_rows(
             contributions, risk_model.encoded_features, _Decoded(values), TOP_REASONS
         )
     else:
-        risk = [None] * n
+        risks = [None] * n
         bands = ["P2" if u else None for u in urgent]
         explained = [()] * n
 
     missing = "; ".join(models.problems.values()) or None
+    router_version = router.version if router else None
+    risk_version = risk_model.version if risk_model else None
     needs = need_mask({need: values[f"need_{need}"] for need in NEEDS})
-    amounts = values["stated_amount"]
+    # Columns as Python scalars once (tolist), rather than a numpy scalar per answer.
+    rows = zip(
+        routes, risks, bands, urgent.tolist(), explained, needs.tolist(),
+        values["stated_amount"].tolist(), strict=True,
+    )  # fmt: skip
     return [
         Answer(
-            route=routes[i],
-            risk=None if risk[i] is None else float(risk[i]),
-            band=bands[i],
-            urgent=bool(urgent[i]),
-            reasons=explained[i],
+            route=routed,
+            risk=risk,
+            band=priority,
+            urgent=pressing,
+            reasons=reasons,
             unscored_reason=missing,
-            router_version=router.version if router else None,
-            risk_version=risk_model.version if risk_model else None,
-            text_needs=int(needs[i]),
-            text_amount=None if np.isnan(amounts[i]) else float(amounts[i]),
+            router_version=router_version,
+            risk_version=risk_version,
+            text_needs=need_bits,
+            text_amount=None if amount != amount else amount,  # NaN: no amount stated
         )
-        for i in range(n)
+        for routed, risk, priority, pressing, reasons, need_bits, amount in rows
     ]
