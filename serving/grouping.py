@@ -21,7 +21,6 @@ from collections import deque
 import anyio
 
 from serving.intake import Intake, Submission
-from serving.schemas import TriageAnswer
 
 SCORING_SLOTS = anyio.CapacityLimiter(1)  # one group scored at a time per process
 # Groups up to this many requests are scored on the event loop itself: a few milliseconds
@@ -40,7 +39,7 @@ class GroupScorer:
         self._draining = False
         self._task: asyncio.Task | None = None  # held: the loop keeps only weak references
 
-    async def submit(self, submission: Submission) -> list[TriageAnswer]:
+    async def submit(self, submission: Submission) -> list[dict]:
         """The answers to one call's requests, scored with whatever calls wait with it."""
         future = asyncio.get_running_loop().create_future()
         self._waiting.append((submission, future))

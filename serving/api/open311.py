@@ -86,11 +86,11 @@ async def post_request(
     )
     (answer,) = await run_triage(state, principal, [request], key, form, None, source="open311")
     notice = (
-        f"Votre demande a été transmise au service « {answer.route.label} »."
-        if not answer.route.abstained
+        f"Votre demande a été transmise au service « {answer['route']['label']} »."
+        if not answer["route"]["abstained"]
         else "Votre demande a été transmise à l'accueil général, qui l'orientera."
     )
-    return [Open311Receipt(service_request_id=answer.request_id, service_notice=notice)]
+    return [Open311Receipt(service_request_id=answer["request_id"], service_notice=notice)]
 
 
 @router.get(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Response
 from pydantic import BaseModel
+from pydantic_core import to_json
 
 from serving.api.deps import AUTH_ERRORS, IntakeCaller, State
 from serving.intake import (
@@ -57,10 +58,10 @@ def _conflict() -> HTTPException:
     )
 
 
-def _json(answer: BaseModel, headers: dict | None = None) -> Response:
-    """The answer already is a validated model: serialise it once, in pydantic's core,
-    rather than letting FastAPI validate and encode it again."""
-    return Response(answer.model_dump_json(), media_type="application/json", headers=headers)
+def _json(answer: dict, headers: dict | None = None) -> Response:
+    """Answers are built in the response model's own terms (serving.intake.answer_payload):
+    serialised once, in pydantic's core, rather than validated and encoded by FastAPI."""
+    return Response(to_json(answer), media_type="application/json", headers=headers)
 
 
 # A batch call keeps one worker process busy for a few hundred milliseconds. The worker
@@ -72,9 +73,10 @@ def _json(answer: BaseModel, headers: dict | None = None) -> Response:
 AFTER_BATCH = {"Connection": "close"}
 
 
-def record(state, answers: list[TriageAnswer]) -> None:
+def record(state, answers: list[dict]) -> None:
     for a in answers:
-        outcome = "unscored" if not a.scored else "abstained" if a.route.abstained else "routed"
+        route = a["route"]
+        outcome = "unscored" if not a["scored"] else "abstained" if route["abstained"] else "routed"
         state.metrics.triaged.labels(outcome).inc()
 
 
@@ -122,5 +124,4 @@ async def triage_batch(
             ],
         )
     answers = await run_triage(state, principal, batch.requests, key, batch, ("body", "requests"))
-    batch_answer = TriageBatchAnswer.model_construct(results=answers)  # answers are valid
-    return _json(batch_answer, AFTER_BATCH)
+    return _json({"results": answers}, AFTER_BATCH)

@@ -69,7 +69,7 @@ def score(store: Store, models: ModelHolder, tables: dict, since, until) -> pd.D
             )
             for r in rows[lo : lo + BATCH]
         ]
-        ids += [a.request_id for a in intake.triage(INTAKE, batch)]
+        ids += [a["request_id"] for a in intake.triage(INTAKE, batch)]
     return period.assign(stored_id=ids)
 
 
