@@ -168,7 +168,8 @@ def reasons_of_rows(
             if j not in read:
                 read[j] = columns.get(name)
             value = None if read[j] is None else read[j][i]
-            key = (j, type(value), value)
+            # NaNs share one key (each differs from itself), as they share one sentence.
+            key = (j, type(value), value) if value == value else (j, type(value))
             text = sentences.get(key)
             if text is None:
                 text = sentences[key] = BY_NAME[name].describe(value)
