@@ -156,8 +156,6 @@ def reasons_of_rows(
     order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :top]
     chosen = contributions[np.arange(len(order))[:, None], order]
     read: dict[int, Sequence | None] = {}  # feature -> its column (None: absent)
-    # A sentence per (feature, value): a batch quotes the same few values many times.
-    sentences: dict[tuple, str] = {}
     out = []
     for i, (features, signed) in enumerate(zip(order.tolist(), chosen.tolist(), strict=True)):
         row = []
@@ -168,11 +166,6 @@ def reasons_of_rows(
             if j not in read:
                 read[j] = columns.get(name)
             value = None if read[j] is None else read[j][i]
-            # NaNs share one key (each differs from itself), as they share one sentence.
-            key = (j, type(value), value) if value == value else (j, type(value))
-            text = sentences.get(key)
-            if text is None:
-                text = sentences[key] = BY_NAME[name].describe(value)
-            row.append(Reason(name, value, contribution, text))
+            row.append(Reason(name, value, contribution, BY_NAME[name].describe(value)))
         out.append(tuple(row))
     return out

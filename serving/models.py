@@ -72,9 +72,10 @@ class _TextBlock:
             counts = Counter(map(lookup, analyse(text)))
             counts.pop(None, None)  # terms outside the vocabulary
             counted.append(counts)
-        lengths = np.fromiter(map(len, counted), np.int64, len(counted))
-        columns = np.fromiter(chain.from_iterable(counted), np.int64)
-        values = np.fromiter(chain.from_iterable(map(Counter.values, counted)), self.dtype)
+        lengths = [len(c) for c in counted]
+        total = sum(lengths)
+        columns = np.fromiter(chain.from_iterable(counted), np.int64, total)
+        values = np.fromiter(chain.from_iterable(map(Counter.values, counted)), self.dtype, total)
         if self.sublinear:
             values = np.log(values) + self.dtype(1)
         values = (values * self.idf[columns]).astype(self.dtype)
@@ -105,13 +106,14 @@ def _analyser(vectorizer):
     return analyse
 
 
-def _row_norms(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def _row_norms(values: np.ndarray, lengths) -> np.ndarray:
     """The l2 norm of each row of ``values`` (rows laid end to end, ``lengths`` terms each),
     as ``np.sqrt(np.dot(row, row))`` gives it: rows of one length are stacked and their
     dot products taken by ``matmul``, whose vector-by-vector loop is numpy's own dot (the
     BLAS kernel's summation order depends on the length, so a flat sum would not match)."""
     if len(lengths) == 1:  # a live request
         return np.sqrt(np.dot(values, values)).reshape(1)
+    lengths = np.asarray(lengths, dtype=np.int64)
     norms = np.zeros(len(lengths), dtype=values.dtype)
     starts = np.cumsum(lengths) - lengths
     for length in np.unique(lengths[lengths > 0]).tolist():
@@ -223,9 +225,10 @@ class RouterModel:
     features: list[str]
     blocks: tuple[_Block, ...] | None = None  # the direct path, planned once at load
     keep: np.ndarray | None = None  # the shared matrix's columns the model reads
-    # A linear model's coefficients over the whole shared matrix (classes x columns), and
-    # its intercepts.
+    # A linear model's coefficients over the whole shared matrix (columns x classes, and
+    # the same as classes x columns: see _linear_sums), and its intercepts.
     coefficients: np.ndarray | None = None
+    by_class: np.ndarray | None = None
     intercepts: np.ndarray | None = None
 
     @property
@@ -253,7 +256,7 @@ class RouterModel:
         used = [b.triplets(inputs, n) for b in self.blocks if b.transformer is not None]
         rows, columns, values = (np.concatenate(parts) for parts in zip(*used, strict=True))
         if self.coefficients is not None:  # the sparse product, without a sparse matrix
-            logits = _linear_sums(self.coefficients, rows, columns, values, n)
+            logits = _linear_sums(self.coefficients, self.by_class, rows, columns, values, n)
             logits += self.intercepts
             logits -= logits.max(axis=1, keepdims=True)
             exp = np.exp(logits)
@@ -263,26 +266,32 @@ class RouterModel:
         return self.estimator.named_steps["model"].predict_proba(matrix[:, self.keep])
 
 
-# Cells (entries x classes) summed per pass of _linear_sums: its temporary arrays stay
-# small enough for the allocator's heap; arrays of megabytes come from fresh pages each
-# call, whose faults cost more than the arithmetic (measured: 1,850 faults, +3 ms a batch).
-_CELLS_PER_PASS = 8192
+# Up to this many cells (entries x classes), _linear_sums takes one pass; beyond, a pass
+# per class. One pass gathers each entry's coefficients side by side (a live request's
+# few entries: a few cache lines), but its temporaries grow with the batch, and arrays of
+# megabytes come from fresh pages each call (measured: 1,850 page faults, +3 ms a batch).
+_CELLS_AT_ONCE = 8192
 
 
-def _linear_sums(coefficients, rows, columns, values, n: int) -> np.ndarray:
-    """Rows x classes sums of ``values * coefficients[class, column]`` over the (row,
+def _linear_sums(
+    coefficients: np.ndarray, by_class: np.ndarray, rows, columns, values, n: int
+) -> np.ndarray:
+    """Rows x classes sums of ``values * coefficients[column, class]`` over the (row,
     column, value) entries: each cell's terms added one by one in entry order, as
-    ``np.add.at`` would, by ``bincount`` at a fraction of its cost."""
-    classes = len(coefficients)
-    step = max(1, _CELLS_PER_PASS // max(1, len(rows)))
+    ``np.add.at`` would, by ``bincount`` at a fraction of its cost. ``by_class`` is
+    ``coefficients.T``, contiguous."""
+    classes = coefficients.shape[1]
+    if len(rows) * classes <= _CELLS_AT_ONCE:
+        weighted = np.take(coefficients, columns, axis=0)  # entries x classes
+        weighted *= values[:, None]
+        cells = (rows[:, None] * classes + np.arange(classes)).ravel()
+        sums = np.bincount(cells, weighted.ravel(), minlength=n * classes)
+        return sums.reshape(n, classes)
     sums = np.empty((n, classes))
-    for first in range(0, classes, step):
-        block = coefficients[first : first + step]
-        weighted = np.take(block, columns, axis=1)  # block classes x entries
+    for k, row in enumerate(by_class):
+        weighted = row.take(columns)
         weighted *= values
-        cells = (np.arange(len(block))[:, None] * n + rows).ravel()
-        counted = np.bincount(cells, weighted.ravel(), minlength=len(block) * n)
-        sums[:, first : first + len(block)] = counted.reshape(len(block), n).T
+        sums[:, k] = np.bincount(rows, weighted, minlength=n)
     return sums
 
 
@@ -315,9 +324,10 @@ def _direct_plan(estimator) -> dict:
     plan = {"blocks": tuple(blocks), "keep": keep}
     model = steps["model"]
     if isinstance(model, LogisticRegression) and len(model.classes_) > 2:
-        coefficients = np.zeros((len(model.classes_), total))
-        coefficients[:, keep] = model.coef_
-        plan |= {"coefficients": coefficients, "intercepts": model.intercept_}
+        coefficients = np.zeros((total, len(model.classes_)))
+        coefficients[keep] = model.coef_.T
+        by_class = np.ascontiguousarray(coefficients.T)
+        plan |= {"coefficients": coefficients, "by_class": by_class, "intercepts": model.intercept_}
     return plan
 
 

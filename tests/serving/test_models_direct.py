@@ -224,7 +224,7 @@ def _reference_probabilities(router: RouterModel, inputs) -> np.ndarray:
     columns = np.concatenate([parts[0][1] + text.offset, parts[1][1] + categories.offset])
     values = np.concatenate([parts[0][2], np.ones(len(parts[1][0]))])
     logits = np.zeros((n, len(router.intercepts)))
-    np.add.at(logits, rows, values[:, None] * router.coefficients.T[columns])
+    np.add.at(logits, rows, values[:, None] * router.coefficients[columns])
     logits += router.intercepts
     logits -= logits.max(axis=1, keepdims=True)
     exp = np.exp(logits)
@@ -246,18 +246,20 @@ def test_router_probabilities_equal_the_per_row_path_and_a_row_alone(router):
 
 @pytest.mark.parametrize("entries", [0, 1, 50, 3_000, 20_000])
 def test_linear_sums_add_each_cells_terms_in_order_as_add_at(entries):
-    """In one pass or several (a few classes each), the sums are np.add.at's to the bit."""
+    """In one pass (few entries) or one per class, the sums are np.add.at's to the bit."""
     rng = np.random.default_rng(6)
     n, classes, width = 40, 7, 500
-    coefficients = rng.normal(size=(classes, width)) * 10.0 ** rng.integers(-8, 8, (classes, width))
+    coefficients = rng.normal(size=(width, classes)) * 10.0 ** rng.integers(-8, 8, (width, classes))
     rows = rng.integers(0, n, entries)
     columns = rng.integers(0, width, entries)
     values = rng.random(entries).astype(np.float32).astype(np.float64)
     expected = np.zeros((n, classes))
-    np.add.at(expected, rows, values[:, None] * coefficients.T[columns])
-    sums = _linear_sums(coefficients, rows, columns, values, n)
+    np.add.at(expected, rows, values[:, None] * coefficients[columns])
+    sums = _linear_sums(
+        coefficients, np.ascontiguousarray(coefficients.T), rows, columns, values, n
+    )
     np.testing.assert_array_equal(sums, expected)
     if entries > 1:  # the order matters: summed otherwise, some sums differ
         otherwise = np.zeros((n, classes))
-        np.add.at(otherwise, rows[::-1], (values[:, None] * coefficients.T[columns])[::-1])
+        np.add.at(otherwise, rows[::-1], (values[:, None] * coefficients[columns])[::-1])
         assert (otherwise != expected).any()
