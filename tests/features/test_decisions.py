@@ -154,7 +154,7 @@ def test_reasons_of_rows_give_the_per_row_reasons_with_ties_zeros_and_nans():
 
 
 def test_reasons_quote_equal_values_of_other_types_with_their_own_sentence():
-    """Sentences are shared between equal values of one feature, not across types."""
+    """Equal values of other types (1, 1.0, True) each keep their own sentence."""
     from features.decisions import reasons_of_rows
 
     names = ["income_band"]
