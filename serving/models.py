@@ -193,7 +193,7 @@ class _Block:
     width: int
     fast: _TextBlock | _OneHotBlock | None
 
-    def triplets(self, inputs, n: int):
+    def triplets(self, inputs):
         """(rows, columns, values) of this block's non-zero outputs, in the shared matrix."""
         if self.fast is None:
             if isinstance(self.columns, str):
@@ -253,7 +253,7 @@ class RouterModel:
         if not self.direct:
             return self.estimator.predict_proba(inputs)
         n = len(inputs[self.features[0]])
-        used = [b.triplets(inputs, n) for b in self.blocks if b.transformer is not None]
+        used = [b.triplets(inputs) for b in self.blocks if b.transformer is not None]
         rows, columns, values = (np.concatenate(parts) for parts in zip(*used, strict=True))
         if self.coefficients is not None:  # the sparse product, without a sparse matrix
             logits = _linear_sums(self.coefficients, self.by_class, rows, columns, values, n)
