@@ -66,10 +66,9 @@ def _json(answer: dict, headers: dict | None = None) -> Response:
 
 # A batch call keeps one worker process busy for a few hundred milliseconds. The worker
 # processes share the listening socket, and a kept-alive connection would pin its client to
-# the worker that first accepted it (an event loop accepts every pending connection at
-# once, so one worker may hold them all while the others idle). After a batch the
-# connection is closed: the client's next call is accepted by a worker that is free (a busy
-# one is slower to wake), for the cost of one loopback handshake.
+# the worker that first accepted it. After a batch the connection is closed: the client's
+# next call is accepted by a worker that is free (a busy worker's event loop is scoring and
+# accepts nothing; serving.grouping), for the cost of one loopback handshake.
 AFTER_BATCH = {"Connection": "close"}
 
 

@@ -106,14 +106,11 @@ def test_one_submission_s_error_is_its_own(service, held_out, monkeypatch):
     assert replayed["request_id"] == outcomes[2][0]["request_id"]
 
 
-def test_small_groups_are_scored_on_the_event_loop_and_batches_in_a_thread(
-    service, held_out, monkeypatch
-):
-    """A few requests are scored on the event loop (a hop to a thread would cost more than
-    the wait); a batch-sized group goes to a thread, so the service still answers meanwhile."""
+def test_groups_are_scored_on_the_event_loop_even_batches(service, held_out, monkeypatch):
+    """Every group is scored on the event loop, a full batch included: a worker busy
+    scoring must not accept connections (serving.grouping), so it cannot score in a
+    thread while its loop stays free."""
     import asyncio
-
-    from serving.grouping import INLINE_REQUESTS
 
     seen = []
     intake = service.state.intake
@@ -130,10 +127,10 @@ def test_small_groups_are_scored_on_the_event_loop_and_batches_in_a_thread(
 
     monkeypatch.setattr(intake, "triage_together", spy)
     rows = [payload(r) for r in held_out.itertuples()]
-    big = (rows * (INLINE_REQUESTS // len(rows) + 2))[: INLINE_REQUESTS + 1]
+    big = (rows * (1000 // len(rows) + 1))[:1000]
     for batch in (rows[:3], big):
         response = service.client.post(
             "/v1/triage/batch", json={"requests": batch}, headers=service.headers("intake")
         )
         assert response.status_code == 200 and len(response.json()["results"]) == len(batch)
-    assert seen == [("loop", 3), ("thread", INLINE_REQUESTS + 1)]
+    assert seen == [("loop", 3), ("loop", 1000)]
