@@ -455,3 +455,33 @@ def test_json_columns_are_written_compact_in_utf8(store):
     assert "Déjà deux crises à l'été." in raw and "\\u00e9" not in raw
     assert ", " not in raw.replace("l'été", "")  # no padding after separators
     assert stored == reasons
+
+
+def test_a_store_from_before_the_covering_indexes_keeps_its_readings(store_url):
+    """Migration 0005 on a store that already holds requests and readings: the readings
+    survive the rebuild of their table (SQLite), and the history reads them back."""
+    from alembic import command
+    from sqlalchemy import insert
+
+    from features.signals import READING_VERSION
+    from serving import db
+    from serving.db import make_engine
+    from serving.migrate import alembic_config, upgrade
+    from serving.store import Store
+
+    engine = make_engine(store_url)
+    config = alembic_config(store_url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004_text_readings")
+    request = _request(1)
+    reading = {"service_request_id": request["service_request_id"], "needs": 6,
+               "amount": 120.0, "version": READING_VERSION}  # fmt: skip
+    with engine.begin() as connection:
+        connection.execute(insert(db.requests), [request])
+        connection.execute(insert(db.text_readings), [reading])
+    upgrade(engine)
+    history = Store(engine).history_columns([request["household_id"]])["requests"]
+    assert history["text_needs"] == (6,) and history["text_amount"] == (120.0,)
+    assert history["description"] == (None,)  # the kept reading stands for the text
+    engine.dispose()
