@@ -15,6 +15,7 @@ from features.history import HISTORY_COLUMNS, History
 from features.registry import FEATURE_NAMES
 from features.vocabulary import EVENT_KINDS, SERVICES
 from tests.features.reference_features import DAY, Event, Req, reference_row
+from tests.support import live_requests
 
 EPOCH = dt.datetime(2024, 1, 1)
 HISTORY_FEATURES = [
@@ -368,19 +369,7 @@ def test_a_batch_history_from_plain_columns_gives_the_batch_rows(small_territory
         columns,
         _as_read_from_a_store(events[events["household_id"].isin(ids)], "accompaniment_events"),
     )
-    frame = online_features(
-        [
-            LiveRequest(
-                r.household_id,
-                r.requested_datetime.to_pydatetime(),
-                r.channel,
-                r.description,
-                r.service_request_id,
-            )
-            for r in requests.iloc[chosen].itertuples()
-        ],
-        history,
-    )
+    frame = online_features(live_requests(requests.iloc[chosen]), history)
     expected = batch.iloc[chosen].reset_index(drop=True)
     pd.testing.assert_frame_equal(frame, expected, check_names=False)
 

@@ -10,6 +10,7 @@ from features.vocabulary import GENERAL_DESK, SERVICES
 from serving.demo import payload
 from serving.models import AGREEMENT
 from tests.serving.conftest import HOLDOUT_DAYS
+from tests.support import live_requests
 
 pytestmark = pytest.mark.xdist_group("serving")
 
@@ -93,17 +94,12 @@ def test_answer_payloads_are_what_the_answer_model_validates_and_dumps(service, 
     validation, and the stored prediction reuses its parts)."""
     from pydantic_core import to_json
 
-    from features.build import LiveRequest
     from serving.intake import answer_payload
     from serving.schemas import TriageAnswer
     from serving.scoring import score
 
     rows = held_out.head(60)
-    live = [
-        LiveRequest(r.household_id, r.requested_datetime.to_pydatetime(), r.channel,
-                    r.description, f"live-{i}")
-        for i, r in enumerate(rows.itertuples())
-    ]  # fmt: skip
+    live = live_requests(rows)
     tables = service.store.history_columns(rows["household_id"])
     for name in ("household_id", "requested_datetime", "description"):
         column = tables["requests"][name]
@@ -187,16 +183,7 @@ def test_models_read_online_values_as_they_read_model_inputs(service, held_out, 
     from features.history import History
 
     tables = [territory_tables[t] for t in ("households", "requests", "accompaniment_events")]
-    live = [
-        LiveRequest(
-            r.household_id,
-            r.requested_datetime.to_pydatetime(),
-            r.channel,
-            r.description,
-            r.service_request_id,
-        )
-        for r in held_out.head(400).itertuples()
-    ]
+    live = live_requests(held_out.head(400))
     first = live[0]  # a household the store does not know: categories missing
     live.append(LiveRequest("h_" + "0" * 20, first.requested_datetime, "courriel", "Bonjour."))
     values = online_values(live, History.from_tables(*tables))
