@@ -22,7 +22,7 @@ import pandas as pd
 from mlflow import MlflowClient
 
 from features.build import KEY_COLUMNS, model_inputs
-from features.decisions import RowValues, band, explicit_urgency, reasons, route
+from features.decisions import band, explicit_urgency, reasons_of_rows, route
 from features.registry import FEATURE_NAMES
 from training.config import RISK_MODEL, ROUTER_MODEL
 from training.risk import ENCODED_FEATURES, RISK_FEATURES, FittedRisk
@@ -105,11 +105,8 @@ def answers(
     urgent = np.array([explicit_urgency(t) for t in frame["text"].tolist()], dtype=bool)
     values = {name: frame[name].to_numpy(dtype=object) for name in ENCODED_FEATURES}
     explained = [
-        [
-            {"feature": r.feature, "contribution": r.contribution, "text": r.text}
-            for r in reasons(contributions[i], ENCODED_FEATURES, RowValues(values, i), TOP_REASONS)
-        ]
-        for i in range(len(frame))
+        [{"feature": r.feature, "contribution": r.contribution, "text": r.text} for r in row]
+        for row in reasons_of_rows(contributions, ENCODED_FEATURES, values, TOP_REASONS)
     ]
     columns: dict[str, object] = {name: frame[name].to_numpy() for name in KEY_COLUMNS}
     columns |= {
