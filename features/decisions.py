@@ -98,23 +98,6 @@ class Reason:
         return "hausse" if self.contribution > 0 else "baisse"
 
 
-class RowValues(Mapping):
-    """One row of feature columns (name -> array), read only for the features a reason
-    names: building a dictionary per row would read every column for five values."""
-
-    def __init__(self, columns: Mapping[str, np.ndarray], row: int):
-        self.columns, self.row = columns, row
-
-    def __getitem__(self, name: str) -> object:
-        return self.columns[name][self.row]
-
-    def __iter__(self):
-        return iter(self.columns)
-
-    def __len__(self) -> int:
-        return len(self.columns)
-
-
 class _OneRow(Mapping):
     """A row's values (name -> value, None when absent) as one-row columns."""
 

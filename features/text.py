@@ -385,7 +385,12 @@ _REWRITE = dict(WORD_REWRITES).get  # a dict's look-up: faster than a mapping pr
 
 def _rewrite_words(words: list[str]) -> str:
     """The text of words (``text.split()``), rewritten."""
-    text = " ".join(map(_REWRITE, words, words))
+    return _date_phrases(" ".join(map(_REWRITE, words, words)))
+
+
+def _date_phrases(text: str) -> str:
+    """ "aujourd hui" and the date phrases of a text whose words are rewritten; each
+    substitution runs only where the words its matches hold occur."""
     if "aujourd hui" in text:
         text = _AUJOURDHUI.sub("aujourdhui", text)
     if "prochain" in text or "dernier" in text:
@@ -530,13 +535,6 @@ def _ascii_punctuation(texts: pa.Array) -> pa.Array:
 # Every match of the date phrases' substitutions holds one of these: a run of date words
 # ends with one before "_date_", unless "_date_" comes from "lundi prochain" (or dernier).
 _DATE_PHRASE_LITERALS = rf"aujourd hui|prochain|dernier|(?:{_WEEKDAYS}|{_MONTHS}) _date_"
-
-
-def _date_phrases(text: str) -> str:
-    """The end of ``_rewrite_words``: "aujourd hui" and the date phrases."""
-    text = _AUJOURDHUI.sub("aujourdhui", text)
-    text = _WEEKDAY_RELATIVE.sub("_date_", text)
-    return _DATE_RUN.sub("_date_", text)
 
 
 def _arrow_rewrite_words(texts: pa.Array) -> pa.Array:

@@ -64,7 +64,7 @@ class GroupScorer:
                 submissions = [s for s, _ in group]
                 size = sum(len(s.requests) for s in submissions)
                 try:
-                    outcomes = self.intake.triage_together(submissions)  # on the loop: above
+                    outcomes = self.intake.triage_together(submissions)  # on the loop (docstring)
                 except Exception as error:  # e.g. the store is down: every caller hears it
                     outcomes = [error] * len(group)
                 if self.on_group is not None:

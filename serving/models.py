@@ -225,15 +225,19 @@ class RouterModel:
     features: list[str]
     blocks: tuple[_Block, ...] | None = None  # the direct path, planned once at load
     keep: np.ndarray | None = None  # the shared matrix's columns the model reads
-    # A linear model's coefficients over the whole shared matrix (columns x classes, and
-    # the same as classes x columns: see _linear_sums), and its intercepts.
+    # A linear model's coefficients over the whole shared matrix (columns x classes, laid
+    # out for a few entries at once; see by_class and _linear_sums), and its intercepts.
     coefficients: np.ndarray | None = None
-    by_class: np.ndarray | None = None
     intercepts: np.ndarray | None = None
 
     @property
     def direct(self) -> bool:
         return self.blocks is not None
+
+    @cached_property
+    def by_class(self) -> np.ndarray:
+        """The coefficients as classes x columns, contiguous: a batch's pass per class."""
+        return np.ascontiguousarray(self.coefficients.T)
 
     @cached_property
     def read_features(self) -> list[str]:
@@ -326,8 +330,7 @@ def _direct_plan(estimator) -> dict:
     if isinstance(model, LogisticRegression) and len(model.classes_) > 2:
         coefficients = np.zeros((total, len(model.classes_)))
         coefficients[keep] = model.coef_.T
-        by_class = np.ascontiguousarray(coefficients.T)
-        plan |= {"coefficients": coefficients, "by_class": by_class, "intercepts": model.intercept_}
+        plan |= {"coefficients": coefficients, "intercepts": model.intercept_}
     return plan
 
 

@@ -71,12 +71,6 @@ def _of_households(table, names) -> Select:
 
 
 # What a live request reads of its households' history, built once (see history_columns).
-REQUEST_IDS_IN = bindparam("ids", expanding=True)
-TEXTS_OF = DirectSelect(
-    select(db.requests.c.service_request_id, db.requests.c.description).where(
-        db.requests.c.service_request_id.in_(REQUEST_IDS_IN)
-    )
-)
 HISTORY_READS = {
     "households": DirectSelect(_of_households(db.households, HISTORY_COLUMNS["households"])),
     "requests": DirectSelect(_requests_with_readings()),
@@ -84,6 +78,14 @@ HISTORY_READS = {
         _of_households(db.accompaniment_events, HISTORY_COLUMNS["accompaniment_events"])
     ),
 }
+
+
+# The texts of history rows without a current reading (see _unread_texts).
+TEXTS_OF = DirectSelect(
+    select(db.requests.c.service_request_id, db.requests.c.description).where(
+        db.requests.c.service_request_id.in_(bindparam("ids", expanding=True))
+    )
+)
 
 
 def _unread_texts(connection: Connection, requests: dict[str, tuple]) -> tuple:

@@ -114,8 +114,13 @@ def test_route_gives_the_per_row_rule_on_ties_and_missing_thresholds():
     assert route(probabilities[:0], CLASSES, thresholds) == []
 
 
+def _row(columns: dict, i: int) -> dict:
+    """Row i of feature columns, as a mapping of values."""
+    return {name: column[i] for name, column in columns.items()}
+
+
 def test_reasons_of_rows_give_the_per_row_reasons_with_ties_zeros_and_nans():
-    from features.decisions import RowValues, reasons_of_rows
+    from features.decisions import reasons_of_rows
 
     names = ["n_children", "need_energy", "income_band", "stated_amount", "requests_30d", "hour"]
     rng = np.random.default_rng(4)
@@ -139,7 +144,7 @@ def test_reasons_of_rows_give_the_per_row_reasons_with_ties_zeros_and_nans():
     for top in (1, 3, 5, 10):
         batch = reasons_of_rows(contributions, names, columns, top)
         expected = [
-            tuple(_reference_reasons(contributions[i], names, RowValues(columns, i), top))
+            tuple(_reference_reasons(contributions[i], names, _row(columns, i), top))
             for i in range(n)
         ]
         assert _same(batch, expected)
@@ -149,8 +154,8 @@ def test_reasons_of_rows_give_the_per_row_reasons_with_ties_zeros_and_nans():
     assert {r.value for row in batch for r in row if r.feature == "hour"} == {None}
     # The single-row form is the batch form on one row.
     for i in range(20):
-        one = reasons(contributions[i], names, RowValues(columns, i), top=5)
-        assert _same(one, _reference_reasons(contributions[i], names, RowValues(columns, i), 5))
+        one = reasons(contributions[i], names, _row(columns, i), top=5)
+        assert _same(one, _reference_reasons(contributions[i], names, _row(columns, i), 5))
 
 
 def test_reasons_quote_equal_values_of_other_types_with_their_own_sentence():
